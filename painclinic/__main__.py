@@ -1,0 +1,3 @@
+from painclinic.cli import main
+
+main()

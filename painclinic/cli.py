@@ -1,0 +1,103 @@
+"""The `painclinic` command: thin Typer commands over the headless modules.
+
+stdout carries data (`--json`), stderr carries diagnostics. Heavy imports are deferred into the
+commands that need them, so `painclinic --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="painclinic",
+    help="A terminal clinic assistant for pain-management physicians.",
+    no_args_is_help=False,
+    pretty_exceptions_show_locals=False,  # locals may hold patient data
+    add_completion=False,
+)
+
+
+@app.callback(invoke_without_command=True)
+def _root(ctx: typer.Context) -> None:
+    """Run a command; with none, show help (the clinic app arrives with the TUI)."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+@app.command()
+def assess(
+    files: Annotated[list[Path], typer.Argument(help="Visit records (YAML or JSON).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract JSON.")] = False,
+) -> None:
+    """Assess visit records: red flags, mechanism, root level, differential, tracks, safety."""
+    from painclinic.engine import assess as run_assessment
+    from painclinic.validation import VisitError, load_visit
+
+    failed = False
+    results = []
+    for path in files:
+        try:
+            visit = load_visit(path)
+        except VisitError as exc:
+            typer.echo(exc.message(), err=True)
+            failed = True
+            continue
+        results.append((path, run_assessment(visit)))
+    if as_json:
+        docs = [json.loads(a.to_json()) for _, a in results]
+        if len(files) == 1 and docs:
+            sys.stdout.write(results[0][1].to_json())
+        elif docs:
+            sys.stdout.write(json.dumps(docs, indent=2) + "\n")
+    else:
+        from rich.console import Console
+
+        from painclinic.present import render_assessment
+
+        console = Console()
+        for path, assessment in results:
+            console.print(render_assessment(assessment, title=str(path)))
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def knowledge() -> None:
+    """Show the knowledge-base version, fingerprint and contents."""
+    from painclinic.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    typer.echo(f"painclinic knowledge base {kb.version}\nsha256 {kb.sha256}")
+    for name, size in (
+        ("red flags", len(kb.red_flags)),
+        ("conditions", len(kb.conditions)),
+        ("treatments", len(kb.treatments)),
+        ("drugs", len(kb.drugs)),
+        ("alerts", len(kb.alerts)),
+        ("avoid rules", len(kb.avoid_rules)),
+        ("checkpoint rules", len(kb.checkpoints)),
+        ("instruments", len(kb.instruments)),
+        ("sources", len(kb.sources)),
+    ):
+        typer.echo(f"  {size:4d} {name}")
+
+
+@app.command("demo-app", hidden=True)
+def demo_app() -> None:
+    """Until the clinic app lands: assess the bundled example visits."""
+    examples = sorted((Path(__file__).resolve().parent.parent / "tests" / "cases").glob("*.yaml"))
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
+    examples = sorted(shared.glob("seed-*.yaml")) + examples if shared.is_dir() else examples
+    if not examples:
+        typer.echo("no example visits found", err=True)
+        raise typer.Exit(code=1)
+    assess(examples[:4], as_json=False)
+
+
+def main() -> None:
+    app()

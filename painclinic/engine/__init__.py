@@ -1,0 +1,89 @@
+"""The reasoning engine: `assess(visit) -> Assessment`, pure and deterministic.
+
+No I/O, no clock: the knowledge base is loaded once and cached, every date is computed from the
+visit date, and the same record always gives the same assessment.
+"""
+
+from __future__ import annotations
+
+from painclinic.engine.checkpoints import schedule
+from painclinic.engine.differential import rank_differential
+from painclinic.engine.expr import evaluate, evidence_for
+from painclinic.engine.facts import build_facts
+from painclinic.engine.localization import localize
+from painclinic.engine.mechanism import classify
+from painclinic.engine.medsafety import medication_totals
+from painclinic.engine.plan import build_plan
+from painclinic.engine.redflags import find_red_flags
+from painclinic.engine.scores import score_visit
+from painclinic.knowledge import KnowledgeBase, load_knowledge
+from painclinic.model import (
+    Alert,
+    Assessment,
+    KnowledgeRef,
+    Safety,
+    Visit,
+    VisitRef,
+)
+
+__all__ = ["assess"]
+
+
+def assess(visit: Visit, kb: KnowledgeBase | None = None) -> Assessment:
+    """Recompute the whole assessment of a visit record."""
+    kb = kb or load_knowledge()
+    facts = build_facts(visit, kb)
+    scores = score_visit(visit, kb, facts)
+    totals = medication_totals(visit, kb, facts)
+    localization = localize(visit, kb, facts)
+    red_flags = find_red_flags(kb, facts)
+    mechanism = classify(facts)
+    differential = rank_differential(kb, facts)
+    plan = build_plan(kb, facts, red_flags)
+    alerts = []
+    for aid, rule in kb.alerts.items():
+        holds, used = evaluate(rule.when, facts)
+        if holds:
+            why = evidence_for(used, facts)
+            message = rule.message.strip() + (f" Here: {'; '.join(why)}." if why else "")
+            if aid == "anticoagulant_procedure_hold":
+                message += _hold_detail(visit, kb)
+            alerts.append(
+                Alert(id=aid, severity=rule.severity, message=message, source=rule.source)
+            )
+    severity = {"high": 0, "moderate": 1, "low": 2}
+    alerts.sort(key=lambda a: severity[a.severity])
+    return Assessment(
+        visit=VisitRef(patient=visit.patient.id, date=visit.visit.date),
+        knowledge=KnowledgeRef(version=kb.version, sha256=kb.sha256),
+        red_flags=red_flags,
+        mechanism=mechanism,
+        localization=localization,
+        differential=differential,
+        tracks=plan.tracks,
+        avoid=plan.avoid,
+        safety=Safety(
+            mme_per_day=totals.mme_per_day,
+            acetaminophen_mg_per_day=totals.acetaminophen_mg_per_day,
+            alerts=alerts,
+            notes=totals.notes,
+        ),
+        scores=scores,
+        checkpoints=schedule(visit.visit.date, kb, facts),
+        deferred_reason=plan.deferred_reason,
+    )
+
+
+def _hold_detail(visit: Visit, kb: KnowledgeBase) -> str:
+    holds = []
+    for med in visit.patient.medications:
+        days = kb.drugs[med.drug].asra_hold_days
+        if days and (days.get("intermediate") or days.get("high")):
+            holds.append(
+                f"{kb.drugs[med.drug].label}: hold {days.get('intermediate') or '-'} "
+                f"days before intermediate-risk, {days.get('high') or '-'} days before "
+                "high-risk procedures"
+            )
+    if not holds:
+        return ""
+    return " ASRA 2018 holds (only with the prescriber's agreement): " + "; ".join(holds) + "."

@@ -1,0 +1,93 @@
+"""Medication arithmetic: total daily MME (CDC 2022 factors) and total acetaminophen across
+products, plus the facts the alert rules in data/alerts.yaml are written over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from painclinic.engine.expr import Facts
+from painclinic.knowledge import KnowledgeBase
+from painclinic.model import Visit
+
+APAP_MAX_MG = 4000  # labelled maximum (FDA)
+APAP_CONSERVATIVE_MG = 3000  # older adults, liver disease, regular alcohol (AGS 2009, EASL 2022)
+
+
+@dataclass
+class MedicationTotals:
+    mme_per_day: float = 0.0
+    acetaminophen_mg_per_day: float = 0.0
+    apap_limit_mg: int = APAP_MAX_MG
+    notes: list[str] = field(default_factory=list)
+
+
+def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> MedicationTotals:
+    totals = MedicationTotals()
+    serotonergic: list[str] = []
+    cns: list[str] = []
+    for med in visit.patient.medications:
+        drug = kb.drugs[med.drug]
+        name = drug.label.lower()
+        if "serotonergic" in drug.classes:
+            serotonergic.append(name)
+        if "cns_depressant" in drug.classes or {"gabapentinoid", "ssri", "snri", "tca"} & set(
+            drug.classes
+        ):
+            cns.append(name)
+        if "opioid_partial_agonist" in drug.classes:
+            totals.notes.append(
+                f"{drug.label}: not counted in MME (CDC removed buprenorphine "
+                "from MME conversion; its overdose risk is not dose-equivalent)"
+            )
+        if drug.mme_factor is not None:
+            if med.drug == "fentanyl_patch":
+                daily = med.mcg_per_hour
+                unit = "mcg/h"
+            else:
+                daily = med.dose_mg * med.units_per_day() if med.dose_mg is not None else None
+                unit = "mg/day"
+            if daily is None:
+                totals.notes.append(f"{drug.label}: dose not recorded, so MME is incomplete")
+            else:
+                mme = daily * drug.mme_factor
+                totals.mme_per_day += mme
+                totals.notes.append(
+                    f"{drug.label} {daily:g} {unit} x {drug.mme_factor:g} = {mme:g} MME"
+                )
+        elif "opioid" in drug.classes and med.drug != "buprenorphine":
+            totals.notes.append(f"{drug.label}: no MME factor; name the specific opioid")
+        if drug.contains_acetaminophen:
+            if "acetaminophen" in drug.classes and drug.acetaminophen_mg_per_unit is None:
+                per_unit = med.dose_mg
+            else:
+                per_unit = med.acetaminophen_mg or drug.acetaminophen_mg_per_unit
+            if per_unit is None:
+                totals.notes.append(f"{drug.label}: acetaminophen amount not recorded")
+            else:
+                totals.acetaminophen_mg_per_day += per_unit * med.units_per_day()
+    totals.mme_per_day = round(totals.mme_per_day, 1)
+    totals.acetaminophen_mg_per_day = round(totals.acetaminophen_mg_per_day, 1)
+    mme = totals.mme_per_day
+    if mme >= 50:
+        facts.add("mme_ge_50", f"{mme:g} MME/day")
+    if mme >= 90:
+        facts.add("mme_ge_90", f"{mme:g} MME/day")
+    if any(
+        k in facts for k in ("older_adult", "comorbidity:liver_disease", "comorbidity:alcohol_use")
+    ):
+        totals.apap_limit_mg = APAP_CONSERVATIVE_MG
+    apap = totals.acetaminophen_mg_per_day
+    if apap > totals.apap_limit_mg:
+        facts.add(
+            "apap_over_max",
+            f"acetaminophen {apap:g} mg/day from all products, above "
+            f"{totals.apap_limit_mg} mg/day for this patient",
+        )
+    if len(set(serotonergic)) >= 2:
+        facts.add(
+            "serotonergic_combination",
+            "serotonergic drugs: " + ", ".join(dict.fromkeys(serotonergic)),
+        )
+    if len(set(cns)) >= 3:
+        facts.add("cns_depressants_3", "CNS-active drugs: " + ", ".join(dict.fromkeys(cns)))
+    return totals

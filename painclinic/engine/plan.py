@@ -1,0 +1,212 @@
+"""Parallel treatment tracks, filtered for safety.
+
+Order of reasoning:
+1. `avoid` first: the risk profile (data/safety.yaml), earlier responses (repeat only what
+   worked), nociplastic pain (no procedures), and unresolved urgent or emergency red flags
+   (procedures and routine care wait). Each avoidance carries its reason.
+2. Then every treatment whose indication (`when`) holds is proposed, unless avoided; a
+   procedure also needs a function limit it could open a window on (the seed's third question).
+An avoided item never appears in the tracks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from painclinic.engine.expr import Facts, evaluate, evidence_for
+from painclinic.knowledge import KnowledgeBase, TreatmentDef
+from painclinic.model import TRACKS, Avoid, RedFlag, TrackItem
+
+
+@dataclass
+class _Avoidance:
+    reasons: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, reason: str, sources: list[str]) -> None:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        self.sources.extend(s for s in sources if s not in self.sources)
+
+
+@dataclass
+class PlanResult:
+    tracks: dict[str, list[TrackItem]]
+    avoid: list[Avoid]
+    deferred_reason: str | None
+
+
+def _class_members(kb: KnowledgeBase, class_id: str) -> set[str]:
+    members = kb.avoid_classes.get(class_id)
+    if members is None:
+        return {class_id}
+    expanded: set[str] = set()
+    for m in members:
+        if m.startswith("track:"):
+            expanded |= {t for t, d in kb.treatments.items() if d.track == m.split(":", 1)[1]}
+        else:
+            expanded.add(m)
+    return expanded
+
+
+def _treatment_of(kb: KnowledgeBase, name: str) -> str:
+    drug = kb.drugs.get(name)
+    return drug.treatment if drug is not None and drug.treatment else name
+
+
+def _avoidances(
+    kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]
+) -> tuple[dict[str, _Avoidance], dict[str, tuple[str, set[str]]], str | None]:
+    avoid: dict[str, _Avoidance] = {}
+    # class id -> (reason, members) so a blocked candidate is listed with the class reason
+    blocked_by: dict[str, tuple[str, set[str]]] = {}
+
+    def block(item: str, reason: str, sources: list[str], exempt: set[str] = frozenset()) -> None:
+        avoid.setdefault(item, _Avoidance()).add(reason, sources)
+        members = _class_members(kb, item) - exempt
+        if item in kb.avoid_classes:
+            blocked_by.setdefault(item, (reason, members))
+
+    for rule in kb.avoid_rules:
+        holds, used = evaluate(rule.when, facts)
+        if not holds:
+            continue
+        why = evidence_for(used, facts)
+        reason = rule.reason + (f" (here: {'; '.join(why)})" if why else "")
+        for item in rule.avoid:
+            block(item, reason, rule.source, set(rule.exempt))
+
+    for key, text in list(facts.items()):
+        prefix, _, name = key.partition(":")
+        if prefix not in (
+            "prior_not_tolerated",
+            "prior_failed",
+            "prior_failed_twice",
+            "response_poor",
+        ):
+            continue
+        tid = _treatment_of(kb, name)
+        treatment = kb.treatments.get(tid)
+        if treatment is None:
+            continue
+        if prefix == "prior_not_tolerated":
+            block(tid, f"Not tolerated before ({text})", ["seed_article_2026"])
+        elif treatment.track in ("medication", "interventional") and prefix != "prior_failed_twice":
+            block(
+                tid,
+                f"Did not help before ({text}); repeat only what worked",
+                ["seed_article_2026", "lcd_esi_l33906"]
+                if treatment.track == "interventional"
+                else ["seed_article_2026"],
+            )
+
+    deferred_reason = None
+    urgent = [f for f in flags if f.urgency in ("emergency", "urgent")]
+    if urgent:
+        lead = urgent[0]
+        deferred_reason = (
+            f"{lead.label} ({lead.urgency}): {lead.action}. Procedures"
+            + (
+                " and all routine care wait"
+                if lead.urgency == "emergency"
+                else " and routine rehabilitation wait"
+            )
+            + " until this is resolved."
+        )
+        block(
+            "interventional_procedures",
+            f"Deferred while a red flag is unresolved: {lead.label} ({lead.urgency}), "
+            f"{lead.action}",
+            lead.source,
+        )
+        deferred_tracks = {"rehabilitation"} | (
+            {"medication", "behavioral"} if lead.urgency == "emergency" else set()
+        )
+        for tid, t in kb.treatments.items():
+            if t.routine and t.track in deferred_tracks:
+                blocked_by.setdefault(
+                    f"deferred:{tid}",
+                    (
+                        f"Deferred until the red flag is resolved: {lead.label} ({lead.urgency})",
+                        {tid},
+                    ),
+                )
+    return avoid, blocked_by, deferred_reason
+
+
+def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
+    """Does the result open a window for rehabilitation or function? (seed article's third
+    question): a recorded function limit, a disability score, or severe pain."""
+    return t.track != "interventional" or "function_limited" in facts or "severe_pain" in facts
+
+
+def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
+    avoid, blocked_by, deferred_reason = _avoidances(kb, facts, flags)
+    avoided = set(avoid)
+    for _reason, members in blocked_by.values():
+        avoided |= members
+    tracks: dict[str, list[tuple[int, int, TrackItem]]] = {t: [] for t in TRACKS}
+    ordered = sorted(enumerate(kb.treatments.items()), key=lambda e: (e[1][1].order, e[0]))
+    for index, (tid, t) in ordered:
+        holds, used = evaluate(t.when, facts)
+        if not holds or not _procedure_gate(t, facts):
+            continue
+        if tid in avoided:
+            if tid not in avoid:
+                for _cls, (reason, members) in sorted(blocked_by.items()):
+                    if tid in members:
+                        avoid.setdefault(tid, _Avoidance()).add(reason, t.source)
+                        break
+            continue
+        why = evidence_for(used, facts)
+        rationale = t.rationale.strip()
+        if t.evidence_note:
+            rationale += f" Evidence: {t.evidence} ({t.evidence_note.strip()})."
+        if f"prior_failed_twice:{tid}" in facts:
+            rationale += (
+                f" Note: {facts[f'prior_failed_twice:{tid}']}; find out why (too "
+                "aggressive, too generic, a missed driver) and change the approach."
+            )
+        if why:
+            rationale += " Here: " + "; ".join(why) + "."
+        tracks[t.track].append(
+            (
+                t.order,
+                index,
+                TrackItem(
+                    id=tid,
+                    label=t.label,
+                    rationale=rationale,
+                    evidence_strength=t.evidence,
+                    source=t.source,
+                ),
+            )
+        )
+        facts.add(f"suggested:{tid}", t.label)
+        if t.procedure is not None:
+            facts.add("procedure_planned", t.label)
+            if t.procedure.steroid:
+                facts.add("steroid_planned", t.label)
+            risk = t.procedure.bleeding_risk
+            if "cervical" in facts and t.procedure.bleeding_risk_cervical:
+                risk = t.procedure.bleeding_risk_cervical
+            if risk in ("high", "intermediate"):
+                facts.add(
+                    "procedure_planned_high_or_intermediate",
+                    f"{t.label} ({risk} bleeding risk, ASRA 2018)",
+                )
+        elif "corticosteroid" in (kb.drugs[tid].classes if tid in kb.drugs else []):
+            facts.add("steroid_planned", t.label)
+    for item_id in avoid:
+        facts.add(f"avoided:{item_id}", "; ".join(avoid[item_id].reasons))
+    return PlanResult(
+        tracks={
+            t: [item for _, _, item in sorted(items, key=lambda x: (x[0], x[1]))]
+            for t, items in tracks.items()
+        },
+        avoid=[
+            Avoid(id=i, reason="; ".join(a.reasons), source=a.sources)
+            for i, a in sorted(avoid.items())
+        ],
+        deferred_reason=deferred_reason,
+    )

@@ -1,0 +1,54 @@
+"""Red flags: answered yes on the screen, or derived from the record by the rules in
+data/red_flags.yaml; urgency escalates where a rule says so; most urgent first."""
+
+from __future__ import annotations
+
+from painclinic.engine.expr import Facts, evaluate, evidence_for
+from painclinic.knowledge import KnowledgeBase
+from painclinic.model import URGENCY_RANK, RedFlag
+
+
+def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
+    found: list[tuple[int, int, RedFlag]] = []
+    for index, (fid, flag) in enumerate(kb.red_flags.items()):
+        evidence: list[str] = []
+        if f"flag:{fid}" in facts:
+            evidence.append("answered yes on the red-flag screen")
+        if flag.derived_when is not None:
+            holds, used = evaluate(flag.derived_when, facts)
+            if holds:
+                evidence.extend(e for e in evidence_for(used, facts) if e not in evidence)
+        if not evidence:
+            continue
+        urgency = flag.urgency
+        for rule in flag.escalate:
+            holds, used = evaluate(rule.when, facts)
+            if holds and URGENCY_RANK[rule.urgency] < URGENCY_RANK[urgency]:
+                urgency = rule.urgency
+                evidence.append(f"{rule.reason}: " + "; ".join(evidence_for(used, facts)))
+        found.append(
+            (
+                URGENCY_RANK[urgency],
+                index,
+                RedFlag(
+                    id=fid,
+                    label=flag.label,
+                    urgency=urgency,
+                    suggests=flag.suggests,
+                    action=flag.action,
+                    evidence=evidence,
+                    source=flag.source,
+                ),
+            )
+        )
+    found.sort(key=lambda item: (item[0], item[1]))
+    flags = [item[2] for item in found]
+    for flag in flags:
+        text = f"{flag.label} ({flag.urgency})"
+        facts.add(f"red_flag:{flag.id}", text)
+        facts.add("red_flag_any", text)
+        if flag.urgency in ("emergency", "urgent"):
+            facts.add("red_flag_urgent", text)
+        if flag.urgency == "emergency":
+            facts.add("red_flag_emergency", text)
+    return flags

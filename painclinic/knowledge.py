@@ -1,0 +1,375 @@
+"""Load and validate the knowledge base in `data/` into one cached, immutable `KnowledgeBase`.
+
+Knowledge is data: red flags, conditions, treatments, drugs, alerts, avoid rules, checkpoints,
+instruments and the checklist are YAML files reviewed by clinicians. This module checks their
+shape on load (pydantic), merges the source registries, and fingerprints the content so every
+assessment can say which rules produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from painclinic.model import Track, Urgency
+
+Expr = Any  # a fact id, or {all: [...]}, {any: [...]}, {not: expr}, {at_least: n, of: [...]}
+
+
+class KnowledgeError(Exception):
+    """The knowledge base itself is malformed (a packaging or editing mistake, not user input)."""
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: list[str] = Field(min_length=1)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    citation: str
+    year: int
+    verified: bool = True
+
+
+class Dermatome(Entry):
+    key_point: str
+    area: str
+    view: Literal["front", "back", "both"] = "both"
+
+
+class KeyMuscle(Entry):
+    root: str
+    action: str
+    muscle: str
+    limb: Literal["arm", "leg"]
+
+
+class Reflex(Entry):
+    root: str
+    roots: str
+    nerve: str
+    limb: Literal["arm", "leg"]
+
+
+class RootPattern(Entry):
+    limb: Literal["arm", "leg", "trunk", "head"]
+    radiation: list[str] = Field(default_factory=list)
+    pain: str = ""
+    tests: list[str] = Field(default_factory=list)
+
+
+class Anatomy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dermatomes: dict[str, Dermatome]
+    key_muscles: dict[str, KeyMuscle]
+    reflexes: dict[str, Reflex]
+    root_patterns: dict[str, RootPattern]
+    disc_levels: dict[str, dict[str, str]]  # level -> {traversing, exiting}
+
+
+class Escalation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    when: Expr
+    urgency: Urgency
+    reason: str
+
+
+class RedFlagDef(Entry):
+    label: str
+    question: str
+    urgency: Urgency
+    suggests: str
+    action: str
+    regions: list[str] = Field(default_factory=lambda: ["any"])
+    derived_when: Expr | None = None
+    escalate: list[Escalation] = Field(default_factory=list)
+
+
+class ConditionDef(Entry):
+    label: str
+    mechanism: Literal["nociceptive", "neuropathic", "nociplastic", "mixed"]
+    when: Expr
+    serious: bool = False  # a red-flag diagnosis: listed first whatever its evidence count
+    note: str = ""
+
+
+class ProcedureInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bleeding_risk: Literal["high", "intermediate", "low"]
+    # ASRA 2018 moved lumbar/thoracic facet procedures to low risk; cervical ones stay intermediate.
+    bleeding_risk_cervical: Literal["high", "intermediate", "low"] | None = None
+    steroid: bool = False
+    fluoroscopy: bool = False
+    allowed_in_nociplastic: bool = False
+
+
+class TreatmentDef(Entry):
+    track: Track
+    label: str
+    when: Expr
+    rationale: str
+    evidence: Literal["strong", "moderate", "limited", "mixed", "consensus"]
+    evidence_note: str = ""
+    procedure: ProcedureInfo | None = None
+    routine: bool = True  # deferred while an urgent/emergency red flag stands
+    order: int = 50
+
+
+class AvoidRule(Entry):
+    id: str
+    when: Expr
+    avoid: list[str]
+    reason: str
+    exempt: list[str] = Field(default_factory=list)  # class members this rule leaves alone
+
+
+class AlertDef(Entry):
+    severity: Literal["high", "moderate", "low"]
+    when: Expr
+    message: str
+
+
+class CheckpointDef(Entry):
+    id: str
+    when: Expr
+    about: str
+    track: str
+    days: int = Field(ge=1, le=400)
+    label: str
+    rationale: str = ""
+
+
+class Cutoff(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at_least: float
+    label: str
+    fact: str | None = None
+
+
+class InstrumentDef(Entry):
+    label: str
+    min: float
+    max: float
+    scoring: str
+    positive_at: float | None = None  # the total at which the screen counts as positive
+    cutoffs: list[Cutoff] = Field(default_factory=list)
+    licence: str = ""
+
+
+class CriteriaSet(Entry):
+    label: str
+    description: str
+    categories: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class DrugDef(Entry):
+    label: str
+    classes: list[str]
+    treatment: str | None = None
+    mme_factor: float | None = None
+    acetaminophen_mg_per_unit: float | None = None
+    contains_acetaminophen: bool = False
+    asra_hold_days: dict[str, int | None] | None = None
+    cautions: dict[str, str] = Field(default_factory=dict)
+    note: str = ""
+
+
+DRUG_CLASSES = frozenset(
+    (
+        "opioid",
+        "serotonergic",
+        "benzodiazepine",
+        "z_drug",
+        "cns_depressant",
+        "gabapentinoid",
+        "nsaid_oral",
+        "nsaid_topical",
+        "cox2_selective",
+        "acetaminophen",
+        "snri",
+        "ssri",
+        "tca",
+        "anticholinergic_strong",
+        "muscle_relaxant",
+        "cyp1a2_inhibitor_strong",
+        "cyp1a2_substrate_sensitive",
+        "anticoagulant",
+        "antiplatelet",
+        "corticosteroid",
+        "antidiabetic",
+        "topical_local",
+        "supplement",
+        "opioid_antagonist",
+        "migraine_preventive",
+        "ppi",
+        "qt_prolonging",
+        "seizure_threshold_lowering",
+        "opioid_partial_agonist",
+    )
+)
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    prompt: str
+    field: str
+    type: Literal[
+        "text",
+        "integer",
+        "number",
+        "choice",
+        "multi_choice",
+        "yes_no",
+        "rating",
+        "mrc_sides",
+        "sensory_sides",
+        "reflex_sides",
+        "test_sides",
+        "date",
+    ]
+    choices: str | list[str] | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    required: bool = False
+    red_flag: str | None = None
+    when: Expr | None = None
+    help: str | None = None
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    label: str
+    stage: Literal["history", "red_flags", "exam", "screens"]
+    source: list[str] = Field(min_length=1)
+    when: Expr | None = None
+    questions: list[Question]
+
+
+class Checklist(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    sections: list[Section]
+
+
+class KnowledgeBase(BaseModel):
+    """Everything the engine knows, validated. Built once per process (see `load_knowledge`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    sha256: str
+    sources: dict[str, Source]
+    vocab: dict[str, dict[str, str]]
+    anatomy: Anatomy
+    red_flags: dict[str, RedFlagDef]
+    conditions: dict[str, ConditionDef]
+    treatments: dict[str, TreatmentDef]
+    avoid_rules: list[AvoidRule]
+    avoid_classes: dict[str, list[str]]
+    alerts: dict[str, AlertDef]
+    checkpoints: list[CheckpointDef]
+    instruments: dict[str, InstrumentDef]
+    criteria: dict[str, CriteriaSet]
+    drugs: dict[str, DrugDef]
+    checklist: Checklist
+
+    def ids(self, vocab: str) -> list[str]:
+        return list(self.vocab[vocab])
+
+
+def data_dir() -> Path:
+    """`data/` inside the installed wheel, else the source checkout's top-level `data/`."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / "meta.yaml").is_file():
+            return candidate
+    raise KnowledgeError(f"knowledge base not found next to {here} (looked for data/meta.yaml)")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise KnowledgeError(f"{path.name}: expected a mapping at the top level")
+    return loaded
+
+
+def _parse(name: str, model: Any, value: Any) -> Any:
+    try:
+        return model.model_validate(value) if hasattr(model, "model_validate") else model(value)
+    except ValidationError as exc:
+        raise KnowledgeError(f"{name}: {exc}") from exc
+
+
+@cache
+def load_knowledge(directory: str | None = None) -> KnowledgeBase:
+    """Load, validate and fingerprint the knowledge base (cached per directory)."""
+    root = Path(directory) if directory else data_dir()
+    files = sorted(root.glob("*.yaml"))
+    digest = hashlib.sha256()
+    raw: dict[str, dict[str, Any]] = {}
+    for path in files:
+        content = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + content + b"\0")
+        raw[path.stem] = _read(path)
+
+    sources: dict[str, Source] = {}
+    for stem, doc in raw.items():
+        for sid, value in (doc.pop("sources", None) or {}).items():
+            if sid in sources:
+                raise KnowledgeError(f"{stem}.yaml: source id {sid!r} is defined twice")
+            sources[sid] = _parse(f"{stem}.yaml sources.{sid}", Source, value)
+
+    def section(stem: str, key: str) -> Any:
+        try:
+            return raw[stem][key]
+        except KeyError as exc:
+            raise KnowledgeError(f"{stem}.yaml: missing top-level key {key!r}") from exc
+
+    def mapping(stem: str, key: str, model: type[BaseModel]) -> dict[str, Any]:
+        return {
+            k: _parse(f"{stem}.yaml {key}.{k}", model, v)
+            for k, v in (section(stem, key) or {}).items()
+        }
+
+    def listing(stem: str, key: str, model: type[BaseModel]) -> list[Any]:
+        return [
+            _parse(f"{stem}.yaml {key}[{i}]", model, v)
+            for i, v in enumerate(section(stem, key) or [])
+        ]
+
+    return KnowledgeBase(
+        version=str(section("meta", "version")),
+        sha256=digest.hexdigest(),
+        sources=sources,
+        vocab=section("vocab", "vocab"),
+        anatomy=_parse("anatomy.yaml", Anatomy, raw["anatomy"]),
+        red_flags=mapping("red_flags", "red_flags", RedFlagDef),
+        conditions=mapping("conditions", "conditions", ConditionDef),
+        treatments=mapping("treatments", "treatments", TreatmentDef),
+        avoid_rules=listing("safety", "avoid_rules", AvoidRule),
+        avoid_classes=section("safety", "avoid_classes"),
+        alerts=mapping("alerts", "alerts", AlertDef),
+        checkpoints=listing("checkpoints", "checkpoints", CheckpointDef),
+        instruments=mapping("instruments", "instruments", InstrumentDef),
+        criteria=mapping("instruments", "criteria", CriteriaSet),
+        drugs=mapping("drugs", "drugs", DrugDef),
+        checklist=_parse("checklist.yaml", Checklist, section("checklist", "checklist")),
+    )

@@ -1,0 +1,368 @@
+"""The two documents that cross painclinic's edge (CONTRACT.md): visit record and assessment.
+
+Shapes and fixed enumerations live here. Ids that come from the knowledge base (regions,
+drugs, red flags, ...) are plain strings in the models and are checked against the
+knowledge base by `painclinic.validation`, so a knowledge edit never needs a code edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_ID = "painclinic.visit/1"
+
+Side = Literal["left", "right"]
+SideOrAll = Literal["left", "right", "bilateral", "midline"]
+TestResult = Literal["positive", "negative", "equivocal", "not_done"]
+SensoryGrade = Literal["normal", "reduced", "absent", "increased"]
+ReflexGrade = Literal["normal", "reduced", "absent", "brisk"]
+Urgency = Literal["emergency", "urgent", "soon"]
+Mechanism = Literal["nociceptive", "neuropathic", "nociplastic", "mixed"]
+Track = Literal["rehabilitation", "medication", "interventional", "behavioral", "coordination"]
+TRACKS: tuple[Track, ...] = (
+    "rehabilitation",
+    "medication",
+    "interventional",
+    "behavioral",
+    "coordination",
+)
+URGENCY_RANK: dict[str, int] = {"emergency": 0, "urgent": 1, "soon": 2}
+
+Rating = Annotated[int, Field(ge=0, le=10)]
+MRC = Annotated[int, Field(ge=0, le=5)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class Record(BaseModel):
+    """Base for visit-record parts: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ---------------------------------------------------------------- patient
+
+
+class Medication(Record):
+    drug: str
+    dose_mg: NonNegative | None = None
+    per_day: NonNegative | None = None
+    mcg_per_hour: NonNegative | None = None
+    acetaminophen_mg: NonNegative | None = None  # per unit, for combination products
+    prn: bool = False
+    note: str | None = None
+
+    def units_per_day(self) -> float:
+        return self.per_day if self.per_day is not None else 1.0
+
+
+class Patient(Record):
+    id: str | None = None
+    name: str | None = None
+    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    birth_date: dt.date | None = None
+    sex: Literal["female", "male", "other"] | None = None
+    pregnant: bool = False
+    pregnancy_weeks: Annotated[int, Field(ge=0, le=42)] | None = None
+    occupation: str | None = None
+    comorbidities: list[str] = Field(default_factory=list)
+    medications: list[Medication] = Field(default_factory=list)
+    allergies: list[str] = Field(default_factory=list)
+    weight_kg: Annotated[float, Field(gt=0, le=400)] | None = None
+    crcl_ml_min: Annotated[float, Field(ge=0, le=250)] | None = None
+
+    @model_validator(mode="after")
+    def _pregnancy_consistent(self) -> Patient:
+        if self.pregnancy_weeks is not None and not self.pregnant:
+            self.pregnant = True
+        return self
+
+
+# ---------------------------------------------------------------- visit
+
+
+class VisitInfo(Record):
+    date: dt.date
+    type: Literal["initial", "follow_up"] = "initial"
+
+
+class Pain(Record):
+    now: Rating | None = None
+    worst: Rating | None = None
+    least: Rating | None = None
+
+
+class PriorTreatment(Record):
+    treatment: str
+    response: Literal["helped", "partial", "failed", "not_tolerated", "ongoing"] = "failed"
+    times: Annotated[int, Field(ge=1, le=50)] = 1
+    note: str | None = None
+
+
+class Surgery(Record):
+    procedure: str
+    level: str | None = None
+    years_ago: NonNegative | None = None
+
+
+class History(Record):
+    chief_complaint: str | None = None
+    region: str | None = None
+    side: SideOrAll | None = None
+    duration_weeks: Annotated[float, Field(ge=0, le=5200)] | None = None
+    onset: Literal["sudden", "gradual"] | None = None
+    trigger: str | None = None
+    radiation: list[str] = Field(default_factory=list)
+    descriptors: list[str] = Field(default_factory=list)
+    pain: Pain = Field(default_factory=Pain)
+    aggravating: list[str] = Field(default_factory=list)
+    relieving: list[str] = Field(default_factory=list)
+    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    headache_days_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
+    function: dict[str, float | str] = Field(default_factory=dict)
+    prior_treatments: list[PriorTreatment] = Field(default_factory=list)
+    symptoms: list[str] = Field(default_factory=list)
+    surgeries: list[Surgery] = Field(default_factory=list)
+    red_flags: dict[str, bool] = Field(default_factory=dict)
+    screens: dict[str, float] = Field(default_factory=dict)
+
+
+SideTests = dict[Side, TestResult]
+
+
+def _per_side(value: Any) -> Any:
+    """`crossed_slr: negative` is shorthand for the same result on both sides."""
+    if isinstance(value, str):
+        return {"left": value, "right": value}
+    return value
+
+
+class Exam(Record):
+    straight_leg_raise: SideTests = Field(default_factory=dict)
+    crossed_slr: SideTests = Field(default_factory=dict)
+    spurling: SideTests = Field(default_factory=dict)
+    motor: dict[str, dict[Side, MRC]] = Field(default_factory=dict)
+    sensory: dict[str, dict[Side, SensoryGrade]] = Field(default_factory=dict)
+    reflexes: dict[str, dict[Side, ReflexGrade]] = Field(default_factory=dict)
+    tenderness: list[str] = Field(default_factory=list)
+    trigger_points: list[str] = Field(default_factory=list)
+    range_of_motion: dict[str, str] = Field(default_factory=dict)
+    gait: str | None = None
+    special_tests: dict[str, SideTests] = Field(default_factory=dict)
+    signs: list[str] = Field(default_factory=list)
+
+    @field_validator("straight_leg_raise", "crossed_slr", "spurling", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return _per_side(value)
+
+    @field_validator("special_tests", mode="before")
+    @classmethod
+    def _shorthand_tests(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _per_side(v) for k, v in value.items()}
+        return value
+
+    def test_results(self) -> dict[str, SideTests]:
+        """Every provocative test in one map, wherever the record wrote it."""
+        merged = dict(self.special_tests)
+        for name in ("straight_leg_raise", "crossed_slr", "spurling"):
+            own = getattr(self, name)
+            if own:
+                merged[name] = {**merged.get(name, {}), **own}
+        return merged
+
+
+class Imaging(Record):
+    modality: str
+    finding: str
+    level: str | None = None
+    side: SideOrAll | None = None
+    zone: str | None = None
+    site: str | None = None
+    compartment: str | None = None
+    severity: Literal["mild", "moderate", "severe"] | None = None
+    note: str | None = None
+
+
+class Response(Record):
+    intervention: str
+    relief_percent: Percent
+    hours: NonNegative | None = None
+    weeks: NonNegative | None = None
+    level: str | None = None
+    side: SideOrAll | None = None
+    note: str | None = None
+
+
+class Goal(Record):
+    label: str
+    measure: str | None = None
+    baseline: float | str | None = None
+    target: float | str | None = None
+
+
+class Declined(Record):
+    id: str
+    reason: str = ""
+
+
+class Added(Record):
+    track: Track
+    label: str
+    id: str | None = None
+
+
+class PlannedCheckpoint(Record):
+    date: dt.date
+    label: str
+    about: str | None = None
+
+
+class Plan(Record):
+    accepted: list[str] = Field(default_factory=list)
+    declined: list[Declined] = Field(default_factory=list)
+    added: list[Added] = Field(default_factory=list)
+    checkpoints: list[PlannedCheckpoint] = Field(default_factory=list)
+
+
+class Visit(Record):
+    """A visit record (CONTRACT.md section 1)."""
+
+    schema_: Literal["painclinic.visit/1"] = Field(SCHEMA_ID, alias="schema")
+    patient: Patient = Field(default_factory=Patient)
+    visit: VisitInfo
+    history: History = Field(default_factory=History)
+    exam: Exam = Field(default_factory=Exam)
+    imaging: list[Imaging] = Field(default_factory=list)
+    responses: list[Response] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    plan: Plan | None = None
+
+    def age(self) -> int | None:
+        """Age in whole years on the visit date (never today's date)."""
+        if self.patient.age is not None:
+            return self.patient.age
+        born = self.patient.birth_date
+        if born is None:
+            return None
+        when = self.visit.date
+        return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+
+    def to_record(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# ---------------------------------------------------------------- assessment
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VisitRef(Out):
+    patient: str | None
+    date: dt.date
+
+
+class KnowledgeRef(Out):
+    version: str
+    sha256: str
+
+
+class RedFlag(Out):
+    id: str
+    label: str
+    urgency: Urgency
+    suggests: str
+    action: str
+    evidence: list[str]
+    source: list[str]
+
+
+class MechanismResult(Out):
+    primary: Mechanism
+    components: list[Mechanism]
+    evidence: list[str]
+    grades: dict[str, str] = Field(default_factory=dict)
+
+
+class RootLevel(Out):
+    root: str
+    side: Side
+    score: int
+    evidence: list[str]
+
+
+class DifferentialEntry(Out):
+    id: str
+    label: str
+    evidence: list[str]
+    source: list[str] = Field(default_factory=list)
+
+
+class TrackItem(Out):
+    id: str
+    label: str
+    rationale: str
+    evidence_strength: str = ""
+    source: list[str] = Field(default_factory=list)
+
+
+class Avoid(Out):
+    id: str
+    reason: str
+    source: list[str] = Field(default_factory=list)
+
+
+class Alert(Out):
+    id: str
+    severity: Literal["high", "moderate", "low"]
+    message: str
+    source: list[str] = Field(default_factory=list)
+
+
+class Safety(Out):
+    mme_per_day: float
+    acetaminophen_mg_per_day: float
+    alerts: list[Alert]
+    notes: list[str] = Field(default_factory=list)
+
+
+class Score(Out):
+    met: bool
+    detail: str
+
+
+class Checkpoint(Out):
+    date: dt.date
+    label: str
+    track: str
+    about: str
+    rationale: str = ""
+
+
+class Assessment(Out):
+    """The assessment (CONTRACT.md section 2). Always recomputed from the visit record."""
+
+    visit: VisitRef
+    knowledge: KnowledgeRef
+    red_flags: list[RedFlag]
+    mechanism: MechanismResult
+    localization: list[RootLevel]
+    differential: list[DifferentialEntry]
+    tracks: dict[Track, list[TrackItem]]
+    avoid: list[Avoid]
+    safety: Safety
+    scores: dict[str, Score]
+    checkpoints: list[Checkpoint]
+    deferred_reason: str | None = None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    def suggested_ids(self) -> set[str]:
+        return {item.id for items in self.tracks.values() for item in items}
