@@ -37,8 +37,11 @@ def assess(visit: Visit, kb: KnowledgeBase | None = None) -> Assessment:
     totals = medication_totals(visit, kb, facts)
     localization = localize(visit, kb, facts)
     red_flags = find_red_flags(kb, facts)
-    mechanism = classify(facts)
     differential = rank_differential(kb, facts)
+    leading = next((d for d in differential if not kb.conditions[d.id].serious), None)
+    mechanism = classify(
+        facts, (kb.conditions[leading.id].mechanism, leading.label) if leading else None
+    )
     plan = build_plan(kb, facts, red_flags)
     alerts = []
     for aid, rule in kb.alerts.items():

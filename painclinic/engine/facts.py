@@ -337,7 +337,7 @@ def _history_facts(visit: Visit, f: Facts) -> None:
         f.add("desk_work", "desk or screen work limits")
     if (
         {"walking", "standing"} & set(h.aggravating)
-        and {"sitting", "flexion", "bending_forward", "rest"} & set(h.relieving)
+        and {"sitting", "flexion", "bending_forward"} & set(h.relieving)
         and leg
     ):
         f.add("neurogenic_claudication", "leg pain on walking or standing, eased by sitting")

@@ -131,7 +131,9 @@ def _nociplastic(facts: Facts) -> tuple[int, str, list[str]]:
     return support, grade, evidence
 
 
-def classify(facts: Facts) -> MechanismResult:
+def classify(facts: Facts, working_diagnosis: tuple[str, str] | None = None) -> MechanismResult:
+    """Grade each mechanism; `working_diagnosis` (mechanism, label) is the fallback when no
+    mechanism has graded support (e.g. chronic migraine, classified by its diagnosis)."""
     neuro_support, neuro_grade, neuro_ev = _neuropathic(facts)
     noci_support, noci_ev = _nociceptive(facts)
     plastic_support, plastic_grade, plastic_ev = _nociplastic(facts)
@@ -155,6 +157,12 @@ def classify(facts: Facts) -> MechanismResult:
         )
     if "nociceptive" in components:
         evidence += [f"nociceptive: {e}" for e in noci_ev]
+    if not components and working_diagnosis and working_diagnosis[0] != "mixed":
+        components = [working_diagnosis[0]]
+        evidence.append(
+            f"taken from the working diagnosis ({working_diagnosis[1]}); no examination "
+            "findings graded a mechanism"
+        )
     if not components:
         components = ["nociceptive"]
         evidence.append(
@@ -166,6 +174,8 @@ def classify(facts: Facts) -> MechanismResult:
     for m in components:
         facts.add(f"mechanism:{m}", f"{m} component")
     facts.add(f"primary:{primary}", f"{primary} pain")
-    if primary == "nociplastic":
+    # The no-procedures rule follows graded nociplastic pain (Kosek criteria, ACR 2016, CSI),
+    # not a mechanism inferred from a headache diagnosis, where blocks and toxin have evidence.
+    if primary == "nociplastic" and plastic_support >= 2:
         facts.add("nociplastic_primary", "pain is primarily nociplastic")
     return MechanismResult(primary=primary, components=components, evidence=evidence, grades=grades)

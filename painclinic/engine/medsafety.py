@@ -23,6 +23,7 @@ class MedicationTotals:
 
 def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> MedicationTotals:
     totals = MedicationTotals()
+    older = "older_adult" in facts
     serotonergic: list[str] = []
     cns: list[str] = []
     for med in visit.patient.medications:
@@ -30,9 +31,9 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
         name = drug.label.lower()
         if "serotonergic" in drug.classes:
             serotonergic.append(name)
-        if "cns_depressant" in drug.classes or {"gabapentinoid", "ssri", "snri", "tca"} & set(
-            drug.classes
-        ):
+        # Sedating drugs count at any age; Beers 2023 also counts antidepressants from 65.
+        antidepressant = {"ssri", "snri", "tca"} & set(drug.classes)
+        if "cns_depressant" in drug.classes or (older and antidepressant):
             cns.append(name)
         if "opioid_partial_agonist" in drug.classes:
             totals.notes.append(

@@ -104,14 +104,14 @@ def _avoidances(
     urgent = [f for f in flags if f.urgency in ("emergency", "urgent")]
     if urgent:
         lead = urgent[0]
+        waits = (
+            "procedures and all routine care wait"
+            if lead.urgency == "emergency"
+            else "procedures, routine rehabilitation and new medicines wait"
+        )
         deferred_reason = (
-            f"{lead.label} ({lead.urgency}): {lead.action}. Procedures"
-            + (
-                " and all routine care wait"
-                if lead.urgency == "emergency"
-                else " and routine rehabilitation wait"
-            )
-            + " until this is resolved."
+            f"{lead.label} ({lead.urgency}): {lead.action}. "
+            f"{waits.capitalize()} until this is resolved."
         )
         block(
             "interventional_procedures",
@@ -119,8 +119,10 @@ def _avoidances(
             f"{lead.action}",
             lead.source,
         )
-        deferred_tracks = {"rehabilitation"} | (
-            {"medication", "behavioral"} if lead.urgency == "emergency" else set()
+        # New medicines wait too: an NSAID can mask the fever of a spinal infection, and a
+        # sedative can blur a neurological examination that is about to be repeated.
+        deferred_tracks = {"rehabilitation", "medication"} | (
+            {"behavioral"} if lead.urgency == "emergency" else set()
         )
         for tid, t in kb.treatments.items():
             if t.routine and t.track in deferred_tracks:
@@ -140,8 +142,21 @@ def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
     return t.track != "interventional" or "function_limited" in facts or "severe_pain" in facts
 
 
+def _already_taken(kb: KnowledgeBase, facts: Facts) -> set[str]:
+    """Track items the patient already takes (by drug or by class item, e.g. ibuprofen)."""
+    taken = set()
+    for key in facts:
+        if key.startswith("med:"):
+            drug = key.split(":", 1)[1]
+            taken.add(drug)
+            if kb.drugs[drug].treatment:
+                taken.add(kb.drugs[drug].treatment)
+    return taken
+
+
 def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
     avoid, blocked_by, deferred_reason = _avoidances(kb, facts, flags)
+    taken = _already_taken(kb, facts)
     avoided = set(avoid)
     for _reason, members in blocked_by.values():
         avoided |= members
@@ -151,6 +166,8 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
         holds, used = evaluate(t.when, facts)
         if not holds or not _procedure_gate(t, facts):
             continue
+        if t.track == "medication" and tid in taken and t.routine:
+            continue  # already on it: the record's medication list carries it
         if tid in avoided:
             if tid not in avoid:
                 for _cls, (reason, members) in sorted(blocked_by.items()):
