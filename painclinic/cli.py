@@ -67,11 +67,23 @@ def assess(
 
 
 @app.command()
-def knowledge() -> None:
+def knowledge(
+    check: Annotated[
+        bool, typer.Option("--check", help="Check every cross-reference in data/.")
+    ] = False,
+) -> None:
     """Show the knowledge-base version, fingerprint and contents."""
     from painclinic.knowledge import load_knowledge
 
     kb = load_knowledge()
+    if check:
+        from painclinic.integrity import problems
+
+        found = problems(kb)
+        for problem in found:
+            typer.echo(problem, err=True)
+        typer.echo(f"{len(found)} problems" if found else "no problems found")
+        raise typer.Exit(code=1 if found else 0)
     typer.echo(f"painclinic knowledge base {kb.version}\nsha256 {kb.sha256}")
     for name, size in (
         ("red flags", len(kb.red_flags)),
