@@ -1,0 +1,396 @@
+"""Clinical reasoning: localization, mechanism, differential, tracks and follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from painclinic.model import Assessment
+from tests.builders import assessed, merge
+
+L5_LEFT = {
+    "history": {
+        "duration_weeks": 3,
+        "side": "left",
+        "radiation": ["buttock_thigh", "below_knee"],
+        "descriptors": ["shooting"],
+        "function": {"sitting_minutes": 15},
+        "pain": {"now": 7, "worst": 8, "least": 3},
+    },
+    "exam": {
+        "straight_leg_raise": {"left": "positive", "right": "negative"},
+        "motor": {"great_toe_extension": {"left": 4, "right": 5}},
+        "sensory": {"L5": {"left": "reduced"}},
+    },
+    "imaging": [
+        {
+            "modality": "mri",
+            "finding": "disc_herniation",
+            "level": "L4-L5",
+            "side": "left",
+            "zone": "paracentral",
+        }
+    ],
+}
+FACET_NECK = {
+    "history": {
+        "region": "neck",
+        "side": "bilateral",
+        "duration_weeks": 52,
+        "aggravating": ["looking_up"],
+        "function": {"screen_work_minutes": 60},
+    },
+    "exam": {"tenderness": ["cervical_paraspinal"], "range_of_motion": {"extension": "limited"}},
+    "imaging": [{"modality": "xray", "finding": "facet_arthropathy", "level": "C4-C5"}],
+}
+
+
+def ids(a: Assessment, track: str | None = None) -> set[str]:
+    if track:
+        return {i.id for i in a.tracks[track]}
+    return {i.id for items in a.tracks.values() for i in items}
+
+
+def avoided(a: Assessment) -> dict[str, str]:
+    return {x.id: x.reason for x in a.avoid}
+
+
+# ---------------------------------------------------------------- localization
+
+
+def test_paracentral_l4_l5_herniation_with_ehl_weakness_localizes_l5() -> None:
+    a = assessed(**L5_LEFT)
+    assert [(r.root, r.side) for r in a.localization][:1] == [("L5", "left")]
+    evidence = " ".join(a.localization[0].evidence)
+    assert "great toe extension 4/5" in evidence and "meets the L5 root" in evidence
+
+
+def test_far_lateral_l4_l5_herniation_meets_the_exiting_l4_root() -> None:
+    a = assessed(
+        history={"side": "left", "radiation": ["buttock_thigh", "below_knee"], "duration_weeks": 4},
+        exam={
+            "motor": {"ankle_dorsiflexion": {"left": 4, "right": 5}},
+            "reflexes": {"patellar": {"left": "reduced", "right": "normal"}},
+            "sensory": {"L4": {"left": "reduced"}},
+        },
+        imaging=[
+            {
+                "modality": "mri",
+                "finding": "disc_herniation",
+                "level": "L4-L5",
+                "side": "left",
+                "zone": "far_lateral",
+            }
+        ],
+    )
+    assert (a.localization[0].root, a.localization[0].side) == ("L4", "left")
+
+
+def test_cervical_c5_c6_disc_localizes_c6() -> None:
+    a = assessed(
+        history={
+            "region": "neck",
+            "side": "right",
+            "radiation": ["arm_to_hand"],
+            "descriptors": ["tingling"],
+            "duration_weeks": 5,
+        },
+        exam={
+            "spurling": {"right": "positive"},
+            "motor": {"wrist_extension": {"left": 5, "right": 4}},
+            "reflexes": {"brachioradialis": {"right": "reduced"}},
+            "sensory": {"C6": {"right": "reduced"}},
+        },
+        imaging=[
+            {"modality": "mri", "finding": "disc_herniation", "level": "C5-C6", "side": "right"}
+        ],
+    )
+    assert (a.localization[0].root, a.localization[0].side) == ("C6", "right")
+    assert "cervical_radiculopathy" in {d.id for d in a.differential}
+
+
+def test_pain_pattern_and_slr_alone_do_not_localize_a_root() -> None:
+    a = assessed(
+        history={"radiation": ["below_knee"]}, exam={"straight_leg_raise": {"left": "positive"}}
+    )
+    assert a.localization == []
+
+
+def test_symmetric_distal_loss_is_a_polyneuropathy_not_a_radiculopathy() -> None:
+    a = assessed(
+        patient={"age": 68, "comorbidities": ["diabetes"]},
+        history={
+            "region": "ankle_foot",
+            "side": "bilateral",
+            "radiation": ["foot"],
+            "descriptors": ["burning", "numbness"],
+            "duration_weeks": 60,
+        },
+        exam={
+            "sensory": {
+                "L5": {"left": "reduced", "right": "reduced"},
+                "S1": {"left": "reduced", "right": "reduced"},
+            },
+            "reflexes": {"achilles": {"left": "reduced", "right": "reduced"}},
+        },
+    )
+    assert a.localization == []
+    assert "peripheral_neuropathy" in {d.id for d in a.differential}
+    assert "lumbar_radiculopathy" not in {d.id for d in a.differential}
+    assert a.mechanism.primary == "neuropathic"
+    assert "endocrinology" in ids(a, "coordination")
+
+
+def test_upper_motor_neuron_signs_stop_root_localization() -> None:
+    a = assessed(
+        history={"region": "neck", "radiation": ["arm_to_hand"]},
+        exam={
+            "motor": {"finger_abduction": {"left": 4, "right": 5}},
+            "special_tests": {"hoffmann": {"left": "positive"}},
+        },
+    )
+    assert a.localization == []
+    assert a.red_flags[0].id == "myelopathy_signs"
+    assert a.differential[0].id == "cervical_myelopathy"
+
+
+def test_equally_supported_roots_are_flagged_as_a_tie() -> None:
+    a = assessed(
+        history={"side": "left", "radiation": ["below_knee"]},
+        exam={
+            "sensory": {"L4": {"left": "reduced"}, "L5": {"left": "reduced"}},
+            "straight_leg_raise": {"left": "positive"},
+        },
+    )
+    assert any("equally supported" in e for e in a.localization[0].evidence)
+
+
+# ---------------------------------------------------------------- mechanism
+
+
+def test_radicular_pain_with_sensory_loss_and_concordant_mri_is_definite_neuropathic() -> None:
+    a = assessed(**L5_LEFT)
+    assert "neuropathic" in a.mechanism.components
+    assert a.mechanism.grades["neuropathic"].startswith("definite")
+
+
+def test_radicular_pain_without_sensory_signs_is_only_possible_neuropathic() -> None:
+    a = assessed(
+        history=L5_LEFT["history"],
+        imaging=L5_LEFT["imaging"],
+        exam={
+            "motor": {"great_toe_extension": {"left": 4}},
+            "straight_leg_raise": {"left": "positive"},
+        },
+    )
+    assert a.mechanism.grades["neuropathic"].startswith("possible")
+
+
+def test_structural_neck_pain_is_nociceptive() -> None:
+    a = assessed(**FACET_NECK)
+    assert a.mechanism.primary == "nociceptive"
+    assert any("facet arthropathy" in e for e in a.mechanism.evidence)
+
+
+def test_widespread_pain_with_hypersensitivity_is_probable_nociplastic() -> None:
+    a = assessed(
+        history={
+            "region": "widespread",
+            "duration_weeks": 60,
+            "symptoms": ["allodynia", "fatigue", "unrefreshing_sleep"],
+            "screens": {"wpi": 13, "sss": 9},
+        },
+        exam={"signs": ["allodynia"]},
+    )
+    assert a.mechanism.primary == "nociplastic"
+    assert a.mechanism.grades["nociplastic"].startswith("probable")
+    assert a.scores["acr2016_fibromyalgia"].met
+    assert a.tracks["interventional"] == []
+    assert "interventional_procedures" in avoided(a)
+
+
+def test_two_supported_mechanisms_make_mixed_pain() -> None:
+    a = assessed(
+        history={**L5_LEFT["history"], "aggravating": ["bending", "sitting"]},
+        exam={**L5_LEFT["exam"], "tenderness": ["lumbar_paraspinal"]},
+        imaging=L5_LEFT["imaging"],
+    )
+    assert a.mechanism.primary == "mixed"
+    assert {"neuropathic", "nociceptive"} <= set(a.mechanism.components)
+
+
+# ---------------------------------------------------------------- tracks
+
+
+def test_acute_radiculopathy_gets_a_transforaminal_epidural_and_nerve_glides() -> None:
+    a = assessed(**L5_LEFT)
+    assert "transforaminal_esi" in ids(a, "interventional")
+    assert "nerve_glides" in ids(a, "rehabilitation")
+    esi = next(i for i in a.tracks["interventional"] if i.id == "transforaminal_esi")
+    assert "first three months" in esi.rationale and "Here:" in esi.rationale
+
+
+def test_radiculopathy_after_the_first_three_months_needs_failed_therapy_for_an_epidural() -> None:
+    late = {**L5_LEFT, "history": {**L5_LEFT["history"], "duration_weeks": 30}}
+    assert "transforaminal_esi" not in ids(assessed(**late))
+    tried = {
+        **late,
+        "history": {
+            **late["history"],
+            "prior_treatments": [{"treatment": "physical_therapy", "response": "failed"}],
+        },
+    }
+    assert "transforaminal_esi" in ids(assessed(**tried))
+
+
+def test_procedures_need_a_function_limit_or_severe_pain() -> None:
+    quiet = {
+        **FACET_NECK,
+        "history": {**FACET_NECK["history"], "function": {}, "pain": {"now": 3, "worst": 4}},
+    }
+    assert ids(assessed(**quiet), "interventional") == set()
+    assert "medial_branch_block" in ids(assessed(**FACET_NECK), "interventional")
+
+
+def test_medial_branch_block_comes_before_ablation() -> None:
+    a = assessed(**FACET_NECK)
+    assert "medial_branch_block" in ids(a) and "radiofrequency_ablation" not in ids(a)
+
+
+def test_concordant_block_with_half_relief_leads_to_ablation() -> None:
+    a = assessed(
+        **FACET_NECK,
+        responses=[{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}],
+    )
+    assert "radiofrequency_ablation" in ids(a, "interventional")
+    assert "medial_branch_block" not in ids(a)
+    assert any(c.about == "radiofrequency_ablation" for c in a.checkpoints)
+
+
+def test_block_under_half_relief_rules_out_ablation_with_the_reason() -> None:
+    a = assessed(
+        **FACET_NECK,
+        responses=[{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}],
+    )
+    assert "radiofrequency_ablation" not in ids(a)
+    assert "under 50%" in avoided(a)["radiofrequency_ablation"]
+
+
+def test_block_relief_outlasting_the_anaesthetic_is_not_concordant() -> None:
+    a = assessed(
+        **FACET_NECK,
+        responses=[{"intervention": "medial_branch_block", "relief_percent": 90, "hours": 72}],
+    )
+    assert "radiofrequency_ablation" not in ids(a)
+
+
+def test_a_procedure_that_did_not_help_is_not_repeated() -> None:
+    a = assessed(
+        **L5_LEFT,
+        responses=[{"intervention": "transforaminal_esi", "relief_percent": 20, "weeks": 1}],
+    )
+    assert "transforaminal_esi" not in ids(a)
+    assert "repeat only what worked" in avoided(a)["transforaminal_esi"]
+
+
+def test_a_medicine_not_tolerated_before_is_avoided_with_the_reason() -> None:
+    prior = [{"treatment": "ibuprofen", "response": "not_tolerated"}]
+    a = assessed(**merge(L5_LEFT, {"history": {"prior_treatments": prior}}))
+    assert "oral_nsaid" not in ids(a)
+    assert "not tolerated" in avoided(a)["oral_nsaid"]
+
+
+def test_therapy_that_failed_twice_stays_but_asks_why() -> None:
+    prior = [{"treatment": "physical_therapy", "response": "failed", "times": 2}]
+    a = assessed(**merge(FACET_NECK, {"history": {"prior_treatments": prior}}))
+    pt = next(i for i in a.tracks["rehabilitation"] if i.id == "physical_therapy")
+    assert "find out why" in pt.rationale
+
+
+def test_a_drug_already_taken_is_not_suggested_again() -> None:
+    a = assessed(
+        **FACET_NECK, patient={"medications": [{"drug": "tizanidine", "dose_mg": 2, "per_day": 1}]}
+    )
+    assert "tizanidine" not in ids(a)
+
+
+def test_scs_trial_needs_failed_conservative_care_and_psychological_readiness() -> None:
+    base = {
+        "history": {
+            "duration_weeks": 80,
+            "side": "left",
+            "radiation": ["below_knee", "foot"],
+            "descriptors": ["burning"],
+            "function": {"walking_minutes": 10},
+            "surgeries": [{"procedure": "lumbar_laminectomy", "level": "L4-L5"}],
+            "prior_treatments": [
+                {"treatment": "physical_therapy", "response": "failed", "times": 2},
+                {"treatment": "gabapentin", "response": "failed"},
+            ],
+        },
+        "exam": {
+            "sensory": {"L5": {"left": "reduced"}},
+            "motor": {"great_toe_extension": {"left": 4}},
+        },
+    }
+    without_screen = assessed(**base)
+    assert "spinal_cord_stimulator_trial" not in ids(without_screen)
+    ready = assessed(**{**base, "history": {**base["history"], "screens": {"phq9": 6}}})
+    assert "spinal_cord_stimulator_trial" in ids(ready, "interventional")
+    depressed = assessed(**{**base, "history": {**base["history"], "screens": {"phq9": 22}}})
+    assert "spinal_cord_stimulator_trial" not in ids(depressed)
+    assert "spinal_cord_stimulator_trial" in avoided(depressed)
+    assert "behavioral_health_referral" in ids(depressed, "behavioral")
+
+
+def test_chronic_migraine_gets_onabotulinumtoxina_and_episodic_does_not() -> None:
+    head = {
+        "region": "head",
+        "side": "bilateral",
+        "duration_weeks": 40,
+        "descriptors": ["throbbing"],
+        "function": {"work_days_missed": 4},
+    }
+    chronic = assessed(
+        patient={"comorbidities": ["migraine"]}, history={**head, "headache_days_per_month": 18}
+    )
+    assert "onabotulinumtoxina" in ids(chronic, "interventional")
+    assert chronic.scores["ichd3_chronic_migraine"].met
+    episodic = assessed(
+        patient={"comorbidities": ["migraine"]}, history={**head, "headache_days_per_month": 6}
+    )
+    assert "onabotulinumtoxina" not in ids(episodic)
+    assert "migraine_preventive" in ids(episodic, "medication")
+
+
+def test_every_suggestion_and_avoidance_carries_its_reason() -> None:
+    a = assessed(**L5_LEFT, patient={"comorbidities": ["ckd"]})
+    for items in a.tracks.values():
+        for item in items:
+            assert item.rationale and item.source
+    assert all(x.reason for x in a.avoid)
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def test_checkpoints_are_dated_from_the_visit_date() -> None:
+    a = assessed(**L5_LEFT, visit={"date": "2025-02-03"})
+    dates = {c.about: c.date for c in a.checkpoints}
+    assert dates["physical_therapy"] == dt.date(2025, 2, 10)
+    assert dates["function_review"] == dt.date(2025, 3, 3)
+    assert [c.date for c in a.checkpoints] == sorted(c.date for c in a.checkpoints)
+
+
+def test_a_diabetic_patient_gets_a_glucose_check_after_a_steroid_injection() -> None:
+    a = assessed(**L5_LEFT, patient={"comorbidities": ["diabetes"]})
+    glucose = [c for c in a.checkpoints if "Glucose" in c.label]
+    assert glucose and (glucose[0].date - a.visit.date).days == 2
+    assert "steroid_glucose_rise" in {x.id for x in a.safety.alerts}
+    assert not any("Glucose" in c.label for c in assessed(**L5_LEFT).checkpoints)
+
+
+def test_opioid_at_fifty_mme_is_reassessed_within_four_weeks() -> None:
+    a = assessed(patient={"medications": [{"drug": "oxycodone", "dose_mg": 10, "per_day": 4}]})
+    review = [c for c in a.checkpoints if c.about == "medication_review"]
+    assert review and (review[0].date - a.visit.date).days <= 28
+    assert "naloxone" in ids(a, "medication")

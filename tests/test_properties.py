@@ -1,0 +1,209 @@
+"""Properties that must hold for every visit, checked over generated records (hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from painclinic import assess
+from painclinic.knowledge import load_knowledge
+from painclinic.model import URGENCY_RANK
+from painclinic.validation import visit_from_data
+
+KB = load_knowledge()
+SIDES = ("left", "right")
+NSAID_BLOCKERS = {"ckd", "gi_bleed", "peptic_ulcer", "anticoagulated"}
+
+
+def subset(items: Any, max_size: int = 4) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(sorted(items)), max_size=max_size, unique=True)
+
+
+def per_side(values: Any) -> st.SearchStrategy[dict[str, Any]]:
+    return st.dictionaries(st.sampled_from(SIDES), values, max_size=2)
+
+
+def medication(drug: str) -> st.SearchStrategy[dict[str, Any]]:
+    if drug == "fentanyl_patch":
+        return st.builds(lambda d: {"drug": drug, "mcg_per_hour": d}, st.sampled_from([12, 25]))
+    return st.builds(
+        lambda d, n: {"drug": drug, "dose_mg": d, "per_day": n},
+        st.sampled_from([5, 10, 50, 325, 500]),
+        st.integers(1, 4),
+    )
+
+
+@st.composite
+def visits(draw: st.DrawFn) -> dict[str, Any]:
+    sex = draw(st.sampled_from(["female", "male"]))
+    pregnant = sex == "female" and draw(st.booleans())
+    screens = {
+        sid: draw(st.integers(int(KB.instruments[sid].min), int(KB.instruments[sid].max)))
+        for sid in draw(subset(["dn4", "phq9", "gad7", "wpi", "sss", "csi", "odi"], 4))
+    }
+    drugs = draw(subset(KB.drugs, 3))
+    return {
+        "schema": "painclinic.visit/1",
+        "patient": {
+            "id": "gen",
+            "age": draw(st.integers(18, 95)),
+            "sex": sex,
+            "pregnant": pregnant,
+            **({"pregnancy_weeks": draw(st.integers(4, 40))} if pregnant else {}),
+            "comorbidities": draw(subset(KB.vocab["comorbidities"], 5)),
+            "medications": [draw(medication(d)) for d in drugs],
+        },
+        "visit": {"date": "2026-11-27", "type": draw(st.sampled_from(["initial", "follow_up"]))},
+        "history": {
+            "region": draw(st.sampled_from(sorted(KB.vocab["regions"]))),
+            "side": draw(st.sampled_from(["left", "right", "bilateral", "midline"])),
+            "duration_weeks": draw(st.sampled_from([1, 4, 10, 14, 30, 200])),
+            "onset": draw(st.sampled_from(["sudden", "gradual"])),
+            "radiation": draw(subset(KB.vocab["radiation"], 3)),
+            "descriptors": draw(subset(KB.vocab["descriptors"], 4)),
+            "symptoms": draw(subset(KB.vocab["symptoms"], 4)),
+            "pain": {"now": draw(st.integers(0, 10)), "worst": draw(st.integers(0, 10))},
+            "aggravating": draw(subset(["sitting", "walking", "bending", "standing"], 2)),
+            "relieving": draw(subset(["sitting", "rest", "flexion"], 2)),
+            "sleep_hours": draw(st.sampled_from([4, 7])),
+            "headache_days_per_month": draw(st.sampled_from([0, 5, 20])),
+            "function": draw(st.sampled_from([{}, {"walking_minutes": 10}])),
+            "red_flags": draw(
+                st.dictionaries(st.sampled_from(sorted(KB.red_flags)), st.booleans(), max_size=3)
+            ),
+            "screens": screens,
+            "prior_treatments": [
+                {
+                    "treatment": t,
+                    "response": draw(st.sampled_from(["helped", "failed", "not_tolerated"])),
+                }
+                for t in draw(subset(KB.treatments, 2))
+            ],
+        },
+        "exam": {
+            "straight_leg_raise": draw(per_side(st.sampled_from(["positive", "negative"]))),
+            "motor": draw(
+                st.dictionaries(
+                    st.sampled_from(sorted(KB.anatomy.key_muscles)),
+                    per_side(st.integers(2, 5)),
+                    max_size=3,
+                )
+            ),
+            "sensory": draw(
+                st.dictionaries(
+                    st.sampled_from(sorted(KB.anatomy.dermatomes)),
+                    per_side(st.sampled_from(["normal", "reduced", "absent"])),
+                    max_size=3,
+                )
+            ),
+            "reflexes": draw(
+                st.dictionaries(
+                    st.sampled_from(sorted(KB.anatomy.reflexes)),
+                    per_side(st.sampled_from(["normal", "reduced", "brisk"])),
+                    max_size=2,
+                )
+            ),
+            "special_tests": draw(
+                st.dictionaries(
+                    st.sampled_from(sorted(KB.vocab["special_tests"])),
+                    per_side(st.sampled_from(["positive", "negative"])),
+                    max_size=4,
+                )
+            ),
+            "tenderness": draw(
+                subset(["lumbar_paraspinal", "cervical_paraspinal", "medial_joint_line"], 2)
+            ),
+            "trigger_points": draw(subset(["upper_trapezius", "gluteus_medius"], 1)),
+            "signs": draw(subset(KB.vocab["symptoms"], 3)),
+        },
+        "imaging": draw(
+            st.lists(
+                st.builds(
+                    lambda f, lv, s: {"modality": "mri", "finding": f, "level": lv, "side": s},
+                    st.sampled_from(sorted(KB.vocab["imaging_findings"])),
+                    st.sampled_from(["L4-L5", "L5-S1", "C5-C6"]),
+                    st.sampled_from(SIDES),
+                ),
+                max_size=2,
+            )
+        ),
+        "responses": draw(
+            st.lists(
+                st.builds(
+                    lambda i, r, h: {"intervention": i, "relief_percent": r, "hours": h},
+                    st.sampled_from(["medial_branch_block", "transforaminal_esi"]),
+                    st.integers(0, 100),
+                    st.sampled_from([4, 48]),
+                ),
+                max_size=1,
+            )
+        ),
+    }
+
+
+COMMON = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def suggested(a: Any) -> set[str]:
+    return {i.id for items in a.tracks.values() for i in items}
+
+
+@COMMON
+@given(visits())
+def test_nothing_is_both_suggested_and_avoided(data: dict[str, Any]) -> None:
+    a = assess(visit_from_data(data))
+    assert not suggested(a) & {x.id for x in a.avoid}
+
+
+@COMMON
+@given(visits())
+def test_output_is_deterministic(data: dict[str, Any]) -> None:
+    visit = visit_from_data(data)
+    assert assess(visit).to_json() == assess(visit_from_data(data)).to_json()
+
+
+@COMMON
+@given(visits())
+def test_red_flags_are_ordered_most_urgent_first(data: dict[str, Any]) -> None:
+    ranks = [URGENCY_RANK[f.urgency] for f in assess(visit_from_data(data)).red_flags]
+    assert ranks == sorted(ranks)
+
+
+@COMMON
+@given(visits())
+def test_no_oral_nsaid_with_kidney_gi_bleeding_or_pregnancy_risk(data: dict[str, Any]) -> None:
+    a = assess(visit_from_data(data))
+    at_risk = NSAID_BLOCKERS & set(data["patient"]["comorbidities"]) or data["patient"]["pregnant"]
+    if at_risk:
+        assert "oral_nsaid" not in suggested(a)
+        # listed by name, or through a class entry that contains it (pregnancy before 20 weeks)
+        covering = {x.id for x in a.avoid} & {
+            cls for cls, members in KB.avoid_classes.items() if "oral_nsaid" in members
+        }
+        assert "oral_nsaid" in {x.id for x in a.avoid} or covering
+
+
+@COMMON
+@given(visits())
+def test_no_procedure_while_an_urgent_red_flag_stands(data: dict[str, Any]) -> None:
+    a = assess(visit_from_data(data))
+    if any(f.urgency in ("emergency", "urgent") for f in a.red_flags):
+        assert a.tracks["interventional"] == []
+        assert a.deferred_reason
+
+
+@COMMON
+@given(visits())
+def test_mechanism_checkpoints_and_safety_are_well_formed(data: dict[str, Any]) -> None:
+    a = assess(visit_from_data(data))
+    assert a.mechanism.components
+    assert a.mechanism.primary == "mixed" or a.mechanism.components == [a.mechanism.primary]
+    assert all(c.date > a.visit.date for c in a.checkpoints)
+    assert a.safety.mme_per_day >= 0 and a.safety.acetaminophen_mg_per_day >= 0
+    assert all(x.reason for x in a.avoid)
