@@ -88,5 +88,5 @@ def _hold_detail(visit: Visit, kb: KnowledgeBase) -> str:
                 "high-risk procedures"
             )
     if not holds:
-        return ""
+        return " Name the antithrombotic in the medication list to see its ASRA hold interval."
     return " ASRA 2018 holds (only with the prescriber's agreement): " + "; ".join(holds) + "."

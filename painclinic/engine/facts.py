@@ -126,6 +126,7 @@ NAMED_FACTS: dict[str, str] = {
     "mme_ge_90": "90 MME/day or more",
     "apap_over_max": "acetaminophen above the daily maximum",
     "serotonergic_combination": "two or more serotonergic drugs",
+    "cns_depressants_2": "two or more CNS-active drugs",
     "cns_depressants_3": "three or more CNS-active drugs",
     "nociplastic_primary": "nociplastic is the primary mechanism",
     "steroid_planned": "a corticosteroid is suggested",
@@ -224,6 +225,9 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
             opioids.append(drug.label.lower())
         if "anticoagulant" in drug.classes:
             f.add("comorbidity:anticoagulated", f"takes {drug.label.lower()}")
+        if "antidiabetic" in drug.classes:
+            # glucose-lowering treatment means the steroid glucose rules apply
+            f.add("comorbidity:diabetes", f"takes {drug.label.lower()}")
     if opioids:
         f.add("opioid_current", "currently takes " + " and ".join(opioids))
     if len(opioids) >= 2:

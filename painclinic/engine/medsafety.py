@@ -89,6 +89,8 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
             "serotonergic_combination",
             "serotonergic drugs: " + ", ".join(dict.fromkeys(serotonergic)),
         )
+    if len(set(cns)) >= 2:
+        facts.add("cns_depressants_2", "CNS-active drugs: " + ", ".join(dict.fromkeys(cns)))
     if len(set(cns)) >= 3:
         facts.add("cns_depressants_3", "CNS-active drugs: " + ", ".join(dict.fromkeys(cns)))
     return totals

@@ -1,0 +1,723 @@
+"""Medication safety: MME, acetaminophen totals, every alert rule and every avoid rule.
+
+The clinical numbers below (CDC 2022 MME factors, acetaminophen limits) are written here as
+the source of truth and never read from data/, so a data edit that changes them fails a test.
+Every assessment built in this file goes through `run`, which checks the contract's promise
+that an avoided item (or any member of an avoided class) never appears in a track.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from painclinic import assess
+from painclinic.model import Assessment
+from painclinic.validation import VisitError, visit_from_data
+from tests.builders import BASE, merge
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "data"
+SAFETY = yaml.safe_load((DATA / "safety.yaml").read_text())
+TREATMENT_TRACKS = {
+    tid: t["track"]
+    for tid, t in yaml.safe_load((DATA / "treatments.yaml").read_text())["treatments"].items()
+}
+
+CONTRACT_ALERTS = {
+    "opioid_benzodiazepine",
+    "opioid_gabapentinoid",
+    "mme_over_50",
+    "mme_over_90",
+    "acetaminophen_max_dose",
+    "serotonin_syndrome_risk",
+    "tizanidine_cyp1a2_inhibitor",
+    "anticoagulant_procedure_hold",
+    "sedative_stacking",
+    "steroid_glucose_rise",
+    "nsaid_kidney",
+    "nsaid_gi_bleed",
+    "nsaid_cardiac",
+    "nsaid_anticoagulant",
+    "beers_anticholinergic",
+    "renal_dose_adjustment",
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _case(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((HERE / "cases" / f"{name}.yaml").read_text())
+    data.pop("expect", None)
+    return data
+
+
+def _class_members(class_id: str) -> set[str]:
+    members = SAFETY["avoid_classes"].get(class_id)
+    if members is None:
+        return {class_id}
+    out: set[str] = set()
+    for m in members:
+        if m.startswith("track:"):
+            track = m.split(":", 1)[1]
+            out |= {tid for tid, t in TREATMENT_TRACKS.items() if t == track}
+        else:
+            out.add(m)
+    return out
+
+
+def _exempt(avoid_id: str, reason: str) -> set[str]:
+    """Members a class avoidance leaves allowed: only what EVERY reason behind it exempts."""
+    rules = [r for r in SAFETY["avoid_rules"] if avoid_id in r["avoid"] and r["reason"] in reason]
+    if not rules or "Deferred while a red flag" in reason:
+        return set()
+    exempt = set(rules[0].get("exempt", []))
+    for r in rules[1:]:
+        exempt &= set(r.get("exempt", []))
+    return exempt
+
+
+def assert_avoided_never_suggested(a: Assessment) -> None:
+    suggested = {item.id: track for track, items in a.tracks.items() for item in items}
+    for avoided in a.avoid:
+        assert avoided.reason.strip(), f"{avoided.id} is avoided without a reason"
+        blocked = _class_members(avoided.id) - _exempt(avoided.id, avoided.reason)
+        both = sorted(blocked & set(suggested))
+        assert not both, f"avoided {avoided.id} ({avoided.reason}) but suggested {both}"
+
+
+def run(data: dict[str, Any], **changes: Any) -> Assessment:
+    """Assess `data` with `changes` deep-merged in; every assessment passes the avoid check."""
+    a = assess(visit_from_data(merge(data, changes), source="<test_safety>"))
+    assert_avoided_never_suggested(a)
+    return a
+
+
+def meds(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"medications": list(items)}
+
+
+def alert_ids(a: Assessment) -> set[str]:
+    return {x.id for x in a.safety.alerts}
+
+
+def avoid_reasons(a: Assessment) -> dict[str, str]:
+    return {x.id: x.reason for x in a.avoid}
+
+
+def suggested(a: Assessment) -> set[str]:
+    return a.suggested_ids()
+
+
+def assert_avoided(a: Assessment, item: str) -> None:
+    reasons = avoid_reasons(a)
+    assert item in reasons, f"{item} not in avoid: {sorted(reasons)}"
+    assert reasons[item].strip(), f"{item} avoided without a reason"
+    assert item not in suggested(a)
+
+
+OXY = {"drug": "oxycodone", "dose_mg": 5, "per_day": 2}
+LORAZEPAM = {"drug": "lorazepam", "dose_mg": 1, "per_day": 1}
+GABAPENTIN = {"drug": "gabapentin", "dose_mg": 300, "per_day": 3}
+CYCLOBENZAPRINE = {"drug": "cyclobenzaprine", "dose_mg": 10, "per_day": 1}
+ZOLPIDEM = {"drug": "zolpidem", "dose_mg": 5, "per_day": 1}
+IBUPROFEN = {"drug": "ibuprofen", "dose_mg": 400, "per_day": 3}
+APIXABAN = {"drug": "apixaban", "dose_mg": 5, "per_day": 2}
+SERTRALINE = {"drug": "sertraline", "dose_mg": 50, "per_day": 1}
+TIZANIDINE = {"drug": "tizanidine", "dose_mg": 4, "per_day": 3}
+CIPROFLOXACIN = {"drug": "ciprofloxacin", "dose_mg": 500, "per_day": 2}
+
+
+def apap(per_day: float, dose_mg: float = 500) -> dict[str, Any]:
+    return {"drug": "acetaminophen", "dose_mg": dose_mg, "per_day": per_day}
+
+
+# Acute left L5 radiculopathy from an L4-L5 disc (seed case 1): oral NSAID, cyclobenzaprine,
+# oral steroid taper and a transforaminal ESI are all suggested for it.
+SCIATICA = merge(
+    BASE,
+    {
+        "patient": {"age": 38, "sex": "male"},
+        "history": {
+            "chief_complaint": "Low back pain shooting down the left leg after lifting",
+            "side": "left",
+            "duration_weeks": 2,
+            "onset": "sudden",
+            "radiation": ["buttock_thigh", "below_knee", "foot"],
+            "descriptors": ["shooting", "electric"],
+            "pain": {"now": 7, "worst": 9, "least": 4},
+            "aggravating": ["sitting", "bending"],
+            "function": {"sitting_minutes": 10},
+        },
+        "exam": {
+            "straight_leg_raise": {"left": "positive", "right": "negative"},
+            "motor": {"great_toe_extension": {"left": 4, "right": 5}},
+        },
+        "imaging": [
+            {
+                "modality": "mri",
+                "finding": "disc_herniation",
+                "level": "L4-L5",
+                "side": "left",
+                "zone": "lateral",
+            }
+        ],
+    },
+)
+# The same root problem at 20 weeks after failed physical therapy: a transforaminal ESI (a
+# steroid injection) is suggested, but no oral steroid or oral NSAID (those are for acute pain).
+CHRONIC_SCIATICA = merge(
+    SCIATICA,
+    {
+        "history": {
+            "duration_weeks": 20,
+            "prior_treatments": [{"treatment": "physical_therapy", "response": "failed"}],
+        }
+    },
+)
+# Fibromyalgia-like widespread pain as the brief describes it.
+NOCIPLASTIC = merge(
+    BASE,
+    {
+        "history": {
+            "region": "widespread",
+            "side": "bilateral",
+            "duration_weeks": 52,
+            "screens": {"wpi": 12, "sss": 9},
+        },
+        "exam": {"signs": ["allodynia"]},
+    },
+)
+S1_ON_IBUPROFEN = _case("lumbar-s1-radiculopathy")  # suggests opioid_short_course
+FIBROMYALGIA = _case("fibromyalgia")  # suggests duloxetine and pregabalin
+CERVICAL_C6 = _case("cervical-c6-radiculopathy")  # suggests gabapentin
+PSPS = _case("persistent-spinal-pain-after-surgery")  # suggests nortriptyline and SCS
+PSPS_DEPRESSED = _case("persistent-spinal-pain-severe-depression")
+STENOSIS = _case("lumbar-spinal-stenosis-older-adult")
+FACET = _case("chronic-lbp-no-red-flags")  # suggests a medial branch block
+# Myofascial neck pain (the tizanidine case moved to the neck, off tizanidine): suggests tizanidine.
+NECK_MYOFASCIAL = merge(
+    _case("tizanidine-no-inhibitor"), {"patient": meds(), "history": {"region": "neck"}}
+)
+
+
+# ---------------------------------------------------------------- 1. MME (CDC 2022)
+
+# drug, medication fields, CDC 2022 factor, daily amount (mg/day, or mcg/h for the patch)
+CDC_2022 = [
+    ("codeine", {"dose_mg": 30, "per_day": 4}, 0.15, 120),
+    ("fentanyl_patch", {"mcg_per_hour": 50}, 2.4, 50),
+    ("hydrocodone", {"dose_mg": 10, "per_day": 3}, 1, 30),
+    ("hydrocodone_acetaminophen", {"dose_mg": 10, "per_day": 3}, 1, 30),
+    ("hydromorphone", {"dose_mg": 4, "per_day": 4}, 5, 16),
+    ("methadone", {"dose_mg": 10, "per_day": 3}, 4.7, 30),
+    ("morphine", {"dose_mg": 15, "per_day": 2}, 1, 30),
+    ("oxycodone", {"dose_mg": 5, "per_day": 4}, 1.5, 20),
+    ("oxycodone_acetaminophen", {"dose_mg": 5, "per_day": 4}, 1.5, 20),
+    ("oxymorphone", {"dose_mg": 10, "per_day": 2}, 3, 20),
+    ("tapentadol", {"dose_mg": 100, "per_day": 2}, 0.4, 200),
+    ("tramadol", {"dose_mg": 50, "per_day": 4}, 0.2, 200),
+]
+
+
+@pytest.mark.parametrize(
+    ("drug", "fields", "factor", "daily"), CDC_2022, ids=[row[0] for row in CDC_2022]
+)
+def test_mme_uses_the_cdc_2022_factor_for_each_opioid(
+    drug: str, fields: dict[str, Any], factor: float, daily: float
+) -> None:
+    a = run(BASE, patient=meds({"drug": drug, **fields}))
+    assert a.safety.mme_per_day == pytest.approx(round(daily * factor, 1))
+
+
+@pytest.mark.parametrize(
+    ("medication", "expected"),
+    [
+        pytest.param({"drug": "hydrocodone", "dose_mg": 5, "per_day": 4}, 20, id="hydrocodone"),
+        pytest.param({"drug": "oxycodone", "dose_mg": 10, "per_day": 2}, 30, id="oxycodone"),
+        pytest.param({"drug": "fentanyl_patch", "mcg_per_hour": 25}, 60, id="fentanyl_patch"),
+    ],
+)
+def test_mme_matches_the_cdc_worked_examples(medication: dict[str, Any], expected: float) -> None:
+    assert run(BASE, patient=meds(medication)).safety.mme_per_day == pytest.approx(expected)
+
+
+def test_mme_sums_across_two_opioids() -> None:
+    a = run(
+        BASE,
+        patient=meds(
+            {"drug": "oxycodone", "dose_mg": 10, "per_day": 3},  # 45
+            {"drug": "fentanyl_patch", "mcg_per_hour": 25},  # 60
+        ),
+    )
+    assert a.safety.mme_per_day == pytest.approx(105)
+    assert {"mme_over_50", "mme_over_90"} <= alert_ids(a)
+
+
+def test_buprenorphine_is_not_counted_in_mme_and_a_note_says_so() -> None:
+    a = run(
+        BASE,
+        patient=meds(
+            {"drug": "buprenorphine", "dose_mg": 8, "per_day": 2},
+            {"drug": "oxycodone", "dose_mg": 10, "per_day": 2},
+        ),
+    )
+    assert a.safety.mme_per_day == pytest.approx(30)
+    notes = [n for n in a.safety.notes if "buprenorphine" in n.lower()]
+    assert notes and "not counted" in notes[0]
+
+
+def test_opioid_without_a_dose_gives_a_note_that_mme_is_incomplete() -> None:
+    a = run(
+        BASE,
+        patient=meds(
+            {"drug": "oxycodone", "per_day": 3}, {"drug": "morphine", "dose_mg": 10, "per_day": 2}
+        ),
+    )
+    assert a.safety.mme_per_day == pytest.approx(20)
+    notes = [n for n in a.safety.notes if "oxycodone" in n.lower()]
+    assert notes and "incomplete" in notes[0], a.safety.notes
+
+
+def test_fentanyl_patch_without_a_strength_is_a_clear_error_not_a_silent_zero_mme() -> None:
+    with pytest.raises(VisitError, match="mcg_per_hour"):
+        run(BASE, patient=meds({"drug": "fentanyl_patch"}))
+
+
+# ---------------------------------------------------------------- 2. acetaminophen
+
+
+def test_acetaminophen_total_sums_plain_and_combination_products() -> None:
+    a = run(
+        BASE,
+        patient=meds(
+            apap(4),  # 2000
+            {"drug": "hydrocodone_acetaminophen", "dose_mg": 5, "acetaminophen_mg": 325,
+             "per_day": 4},  # 1300
+        ),
+    )  # fmt: skip
+    assert a.safety.acetaminophen_mg_per_day == pytest.approx(3300)
+
+
+def test_combination_product_without_acetaminophen_mg_counts_325_mg_per_unit() -> None:
+    a = run(BASE, patient=meds({"drug": "hydrocodone_acetaminophen", "dose_mg": 5, "per_day": 6}))
+    assert a.safety.acetaminophen_mg_per_day == pytest.approx(6 * 325)
+
+
+def test_combination_product_uses_the_recorded_acetaminophen_mg_per_unit() -> None:
+    a = run(
+        BASE,
+        patient=meds(
+            apap(2),  # 1000
+            {"drug": "oxycodone_acetaminophen", "dose_mg": 5, "acetaminophen_mg": 500,
+             "per_day": 4},  # 2000
+            {"drug": "hydrocodone_acetaminophen", "dose_mg": 5, "per_day": 2},  # 650
+        ),
+    )  # fmt: skip
+    assert a.safety.acetaminophen_mg_per_day == pytest.approx(3650)
+
+
+def test_acetaminophen_above_4000_mg_alerts() -> None:
+    assert "acetaminophen_max_dose" in alert_ids(run(BASE, patient=meds(apap(8, 505))))
+
+
+def test_acetaminophen_of_exactly_4000_mg_does_not_alert() -> None:
+    a = run(BASE, patient=meds(apap(8)))
+    assert a.safety.acetaminophen_mg_per_day == pytest.approx(4000)
+    assert "acetaminophen_max_dose" not in alert_ids(a)
+
+
+def test_acetaminophen_above_3000_mg_alerts_at_age_70() -> None:
+    assert "acetaminophen_max_dose" in alert_ids(run(BASE, patient={"age": 70, **meds(apap(7))}))
+
+
+def test_acetaminophen_of_3000_mg_does_not_alert_at_age_70() -> None:
+    assert "acetaminophen_max_dose" not in alert_ids(
+        run(BASE, patient={"age": 70, **meds(apap(6))})
+    )
+
+
+def test_acetaminophen_of_3500_mg_does_not_alert_at_age_40() -> None:
+    assert "acetaminophen_max_dose" not in alert_ids(run(BASE, patient=meds(apap(7))))
+
+
+@pytest.mark.parametrize("condition", ["liver_disease", "alcohol_use"])
+def test_liver_disease_or_alcohol_lowers_the_acetaminophen_limit_to_3000_mg(
+    condition: str,
+) -> None:
+    a = run(BASE, patient={"comorbidities": [condition], **meds(apap(7))})
+    assert "acetaminophen_max_dose" in alert_ids(a)
+
+
+# ---------------------------------------------------------------- 3. every alert rule
+
+# alert id, description, base, changes that trigger it, changes of the similar quiet visit
+ALERT_ROWS = [
+    ("opioid_benzodiazepine", "oxycodone_with_lorazepam_vs_oxycodone_alone", BASE,
+     {"patient": meds(OXY, LORAZEPAM)}, {"patient": meds(OXY)}),
+    ("opioid_gabapentinoid", "oxycodone_with_gabapentin_vs_oxycodone_alone", BASE,
+     {"patient": meds(OXY, GABAPENTIN)}, {"patient": meds(OXY)}),
+    ("mme_over_50", "morphine_50_mme_vs_45_mme", BASE,
+     {"patient": meds({"drug": "morphine", "dose_mg": 25, "per_day": 2})},
+     {"patient": meds({"drug": "morphine", "dose_mg": 15, "per_day": 3})}),
+    ("mme_over_90", "oxycodone_90_mme_vs_morphine_80_mme", BASE,
+     {"patient": meds({"drug": "oxycodone", "dose_mg": 20, "per_day": 3})},
+     {"patient": meds({"drug": "morphine", "dose_mg": 20, "per_day": 4})}),
+    ("acetaminophen_max_dose", "4500_mg_vs_4000_mg", BASE,
+     {"patient": meds(apap(9))}, {"patient": meds(apap(8))}),
+    ("serotonin_syndrome_risk", "tramadol_with_sertraline_vs_morphine_with_sertraline", BASE,
+     {"patient": meds({"drug": "tramadol", "dose_mg": 50, "per_day": 4}, SERTRALINE)},
+     {"patient": meds({"drug": "morphine", "dose_mg": 10, "per_day": 4}, SERTRALINE)}),
+    ("serotonin_syndrome_risk", "duloxetine_with_sertraline_vs_sertraline_alone", BASE,
+     {"patient": meds({"drug": "duloxetine", "dose_mg": 60, "per_day": 1}, SERTRALINE)},
+     {"patient": meds(SERTRALINE)}),
+    ("tizanidine_cyp1a2_inhibitor", "tizanidine_with_ciprofloxacin_vs_tizanidine_alone", BASE,
+     {"patient": meds(TIZANIDINE, CIPROFLOXACIN)}, {"patient": meds(TIZANIDINE)}),
+    ("tizanidine_cyp1a2_inhibitor", "tizanidine_with_fluvoxamine_vs_with_fluoxetine", BASE,
+     {"patient": meds(TIZANIDINE, {"drug": "fluvoxamine", "dose_mg": 50, "per_day": 1})},
+     {"patient": meds(TIZANIDINE, {"drug": "fluoxetine", "dose_mg": 20, "per_day": 1})}),
+    ("anticoagulant_procedure_hold", "apixaban_with_tfesi_vs_apixaban_without_procedure",
+     SCIATICA, {"patient": meds(APIXABAN)},
+     {"patient": meds(APIXABAN), "history": {"duration_weeks": 20}}),
+    ("sedative_stacking", "three_cns_drugs_vs_two", BASE,
+     {"patient": meds(GABAPENTIN, CYCLOBENZAPRINE, ZOLPIDEM)},
+     {"patient": meds(GABAPENTIN, CYCLOBENZAPRINE)}),
+    ("sedative_stacking", "zolpidem_with_gabapentin_at_70_vs_at_64", BASE,
+     {"patient": {"age": 70, **meds(ZOLPIDEM, GABAPENTIN)}},
+     {"patient": {"age": 64, **meds(ZOLPIDEM, GABAPENTIN)}}),
+    ("beers_benzodiazepine", "lorazepam_at_70_vs_at_64", BASE,
+     {"patient": {"age": 70, **meds(LORAZEPAM)}}, {"patient": {"age": 64, **meds(LORAZEPAM)}}),
+    ("steroid_glucose_rise", "insulin_without_recorded_diabetes_vs_none", CHRONIC_SCIATICA,
+     {"patient": meds({"drug": "insulin", "dose_mg": 10, "per_day": 1})}, {}),
+    ("anticoagulant_procedure_hold", "anticoagulated_without_drug_name_vs_not", SCIATICA,
+     {"patient": {"comorbidities": ["anticoagulated"]}}, {}),
+    ("steroid_glucose_rise", "diabetes_with_suggested_tfesi_vs_no_diabetes", CHRONIC_SCIATICA,
+     {"patient": {"comorbidities": ["diabetes"]}}, {}),
+    ("nsaid_kidney", "ibuprofen_with_ckd_vs_without", BASE,
+     {"patient": {"comorbidities": ["ckd"], **meds(IBUPROFEN)}}, {"patient": meds(IBUPROFEN)}),
+    ("nsaid_kidney", "ibuprofen_with_crcl_25_vs_crcl_60", BASE,
+     {"patient": {"crcl_ml_min": 25, **meds(IBUPROFEN)}},
+     {"patient": {"crcl_ml_min": 60, **meds(IBUPROFEN)}}),
+    ("nsaid_gi_bleed", "ibuprofen_with_peptic_ulcer_vs_without", BASE,
+     {"patient": {"comorbidities": ["peptic_ulcer"], **meds(IBUPROFEN)}},
+     {"patient": meds(IBUPROFEN)}),
+    ("nsaid_gi_bleed", "ibuprofen_at_65_vs_at_64", BASE,
+     {"patient": {"age": 65, **meds(IBUPROFEN)}}, {"patient": {"age": 64, **meds(IBUPROFEN)}}),
+    ("nsaid_cardiac", "ibuprofen_with_heart_failure_vs_without", BASE,
+     {"patient": {"comorbidities": ["heart_failure"], **meds(IBUPROFEN)}},
+     {"patient": meds(IBUPROFEN)}),
+    ("nsaid_anticoagulant", "apixaban_with_ibuprofen_vs_with_acetaminophen", BASE,
+     {"patient": meds(APIXABAN, IBUPROFEN)}, {"patient": meds(APIXABAN, apap(4))}),
+    ("beers_anticholinergic", "cyclobenzaprine_at_70_vs_at_64", BASE,
+     {"patient": {"age": 70, **meds(CYCLOBENZAPRINE)}},
+     {"patient": {"age": 64, **meds(CYCLOBENZAPRINE)}}),
+    ("renal_dose_adjustment", "gabapentin_with_ckd_vs_without", BASE,
+     {"patient": {"comorbidities": ["ckd"], **meds(GABAPENTIN)}},
+     {"patient": meds(GABAPENTIN)}),
+]  # fmt: skip
+
+
+def _alert_params(which: int) -> list[Any]:
+    return [pytest.param(row[0], row[2], row[which], id=f"{row[0]}-{row[1]}") for row in ALERT_ROWS]
+
+
+@pytest.mark.parametrize(("alert", "base", "changes"), _alert_params(3))
+def test_alert_fires_when_its_condition_holds(
+    alert: str, base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    a = run(base, **changes)
+    assert alert in alert_ids(a), sorted(alert_ids(a))
+    found = next(x for x in a.safety.alerts if x.id == alert)
+    assert found.message.strip()
+
+
+@pytest.mark.parametrize(("alert", "base", "changes"), _alert_params(4))
+def test_alert_stays_quiet_in_the_similar_visit_without_its_condition(
+    alert: str, base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    a = run(base, **changes)
+    assert alert not in alert_ids(a), next(x.message for x in a.safety.alerts if x.id == alert)
+
+
+def test_alert_table_covers_every_contract_and_data_alert() -> None:
+    data = set(yaml.safe_load((DATA / "alerts.yaml").read_text())["alerts"])
+    # every contract alert is defined, and every defined alert (extensions too) has a row
+    assert data >= CONTRACT_ALERTS
+    assert {row[0] for row in ALERT_ROWS} == data
+
+
+def test_apixaban_with_a_suggested_tfesi_names_the_3_day_asra_hold() -> None:
+    a = run(SCIATICA, patient=meds(APIXABAN))
+    assert "transforaminal_esi" in {i.id for i in a.tracks["interventional"]}
+    message = next(x.message for x in a.safety.alerts if x.id == "anticoagulant_procedure_hold")
+    assert "Apixaban: hold 3 days before intermediate-risk" in message
+
+
+def test_apixaban_without_a_procedure_suggests_no_procedure_in_the_quiet_row() -> None:
+    a = run(SCIATICA, patient=meds(APIXABAN), history={"duration_weeks": 20})
+    assert a.tracks["interventional"] == []
+
+
+def test_steroid_glucose_row_rests_on_a_suggested_injection_not_an_oral_steroid() -> None:
+    a = run(CHRONIC_SCIATICA, patient={"comorbidities": ["diabetes"]})
+    assert "transforaminal_esi" in suggested(a)
+    assert "oral_steroid_taper" not in suggested(a)
+
+
+def test_opioid_with_a_suggested_gabapentin_warns_of_respiratory_depression() -> None:
+    a = run(CERVICAL_C6, patient=meds(OXY))
+    assert "gabapentin" in suggested(a)
+    assert "opioid_gabapentinoid" in alert_ids(a)
+
+
+def test_tramadol_with_sertraline_warns_of_serotonin_syndrome() -> None:
+    a = run(BASE, patient=meds({"drug": "tramadol", "dose_mg": 50, "per_day": 4}, SERTRALINE))
+    assert "serotonin_syndrome_risk" in alert_ids(a)
+
+
+# ---------------------------------------------------------------- 4. every avoid rule
+
+# rule id, description, base, changes where `when` holds, changes of the similar visit where
+# it does not hold
+AVOID_ROWS = [
+    ("nsaid_ckd", "ckd_vs_none", SCIATICA,
+     {"patient": {"comorbidities": ["ckd"]}}, {}),
+    ("nsaid_ckd", "crcl_25_vs_crcl_60", SCIATICA,
+     {"patient": {"crcl_ml_min": 25}}, {"patient": {"crcl_ml_min": 60}}),
+    ("nsaid_gi", "peptic_ulcer_vs_none", SCIATICA,
+     {"patient": {"comorbidities": ["peptic_ulcer"]}}, {}),
+    ("nsaid_gi", "gi_bleed_vs_none", SCIATICA,
+     {"patient": {"comorbidities": ["gi_bleed"]}}, {}),
+    ("nsaid_reflux", "gerd_vs_none", SCIATICA,
+     {"patient": {"comorbidities": ["gerd"]}}, {}),
+    ("nsaid_cardiac", "heart_failure_vs_hypertension", SCIATICA,
+     {"patient": {"comorbidities": ["heart_failure"]}},
+     {"patient": {"comorbidities": ["hypertension"]}}),
+    ("nsaid_cardiac", "cardiovascular_disease_vs_none", SCIATICA,
+     {"patient": {"comorbidities": ["cardiovascular_disease"]}}, {}),
+    ("nsaid_anticoagulant", "apixaban_vs_none", SCIATICA,
+     {"patient": meds(APIXABAN)}, {}),
+    ("nsaid_anticoagulant", "bleeding_disorder_vs_none", SCIATICA,
+     {"patient": {"comorbidities": ["bleeding_disorder"]}}, {}),
+    ("nsaid_older_chronic", "chronic_at_70_vs_chronic_at_64", BASE,
+     {"patient": {"age": 70}}, {"patient": {"age": 64}}),
+    ("pregnancy_systemic", "pregnant_12_weeks_vs_not_pregnant", BASE,
+     {"patient": {"pregnant": True, "pregnancy_weeks": 12}}, {}),
+    ("pregnancy_nsaid_20_weeks", "pregnant_20_weeks_vs_19_weeks", BASE,
+     {"patient": {"pregnancy_weeks": 20}}, {"patient": {"pregnancy_weeks": 19}}),
+    ("pregnancy_fluoroscopy", "pregnant_with_sciatica_vs_not_pregnant", SCIATICA,
+     {"patient": {"sex": "female", "pregnancy_weeks": 12}}, {"patient": {"sex": "female"}}),
+    ("beers_muscle_relaxant", "sciatica_at_65_vs_64", SCIATICA,
+     {"patient": {"age": 65}}, {"patient": {"age": 64}}),
+    ("beers_tca", "post_surgical_neuropathic_pain_at_65_vs_64", PSPS,
+     {"patient": {"age": 65}}, {"patient": {"age": 64}}),
+    ("beers_benzodiazepine", "age_65_vs_64", BASE,
+     {"patient": {"age": 65}}, {"patient": {"age": 64}}),
+    ("older_sedative_stacking", "age_70_with_fall_risk_vs_without", BASE,
+     {"patient": {"age": 70, "comorbidities": ["fall_risk"]}}, {"patient": {"age": 70}}),
+    ("older_sedative_stacking", "gabapentin_at_70_vs_at_64", BASE,
+     {"patient": {"age": 70, **meds(GABAPENTIN)}}, {"patient": {"age": 64, **meds(GABAPENTIN)}}),
+    ("cns_stacking_any_age", "three_cns_drugs_vs_two", BASE,
+     {"patient": meds(GABAPENTIN, CYCLOBENZAPRINE, ZOLPIDEM)},
+     {"patient": meds(GABAPENTIN, CYCLOBENZAPRINE)}),
+    ("opioid_benzo", "oxycodone_with_lorazepam_vs_oxycodone_alone", BASE,
+     {"patient": meds(OXY, LORAZEPAM)}, {"patient": meds(OXY)}),
+    ("chronic_pain_long_term_opioid", "20_weeks_vs_8_weeks", BASE,
+     {}, {"history": {"duration_weeks": 8}}),
+    ("chronic_pain_long_term_opioid", "chronic_vs_chronic_with_cancer_history", BASE,
+     {}, {"patient": {"comorbidities": ["cancer_history"]}}),
+    ("acetaminophen_over_max", "5000_mg_vs_4000_mg", BASE,
+     {"patient": meds(apap(10))}, {"patient": meds(apap(8))}),
+    ("already_on_opioid", "acute_sciatica_on_oxycodone_vs_not", S1_ON_IBUPROFEN,
+     {"patient": meds(IBUPROFEN, OXY)}, {}),
+    ("substance_use", "acute_sciatica_with_substance_use_vs_without", S1_ON_IBUPROFEN,
+     {"patient": {"comorbidities": ["substance_use_disorder"]}}, {}),
+    ("sleep_apnea_sedatives", "acute_sciatica_with_sleep_apnea_vs_without", S1_ON_IBUPROFEN,
+     {"patient": {"comorbidities": ["sleep_apnea"]}}, {}),
+    ("sleep_apnea_sedatives", "acute_sciatica_with_copd_vs_without", S1_ON_IBUPROFEN,
+     {"patient": {"comorbidities": ["copd"]}}, {}),
+    ("serotonergic_current", "fibromyalgia_on_sertraline_vs_not", FIBROMYALGIA,
+     {"patient": meds(SERTRALINE)}, {}),
+    ("tizanidine_cyp1a2", "myofascial_neck_on_ciprofloxacin_vs_not", NECK_MYOFASCIAL,
+     {"patient": meds(CIPROFLOXACIN)}, {}),
+    ("liver_disease", "fibromyalgia_with_liver_disease_vs_without", FIBROMYALGIA,
+     {"patient": {"comorbidities": ["anxiety", "liver_disease"]}}, {}),
+    ("severe_renal", "crcl_25_vs_crcl_30", BASE,
+     {"patient": {"crcl_ml_min": 25}}, {"patient": {"crcl_ml_min": 30}}),
+    ("ckd_magnesium", "ckd_vs_none", BASE,
+     {"patient": {"comorbidities": ["ckd"]}}, {}),
+    ("cardiac_tca", "post_surgical_pain_with_heart_failure_vs_hypertension", PSPS,
+     {"patient": {"comorbidities": ["heart_failure"]}},
+     {"patient": {"comorbidities": ["hypertension"]}}),
+    ("bleeding_disorder_procedures", "sciatica_with_bleeding_disorder_vs_without", SCIATICA,
+     {"patient": {"comorbidities": ["bleeding_disorder"]}}, {}),
+    ("nociplastic_no_procedures", "widespread_sensitized_pain_vs_widespread_without", BASE,
+     {"history": NOCIPLASTIC["history"], "exam": NOCIPLASTIC["exam"]},
+     {"history": {"region": "widespread", "side": "bilateral", "screens": {"wpi": 3, "sss": 2}}}),
+    ("stenosis_epidural", "central_stenosis_vs_stenosis_with_l5_root", STENOSIS,
+     {},
+     {"history": {"radiation": ["buttock_thigh", "below_knee"]},
+      "exam": {"motor": {"great_toe_extension": {"left": 4, "right": 5}},
+               "sensory": {"L5": {"left": "reduced", "right": "normal"}}}}),
+    ("scs_not_ready", "phq9_22_vs_phq9_4_after_spine_surgery", PSPS_DEPRESSED,
+     {}, {"history": {"screens": {"phq9": 4}}, "patient": {"comorbidities": []}}),
+    ("negative_mbb", "mbb_30_percent_vs_80_percent_for_6_hours", FACET,
+     {"responses": [{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]},
+     {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),
+]  # fmt: skip
+RULES = {r["id"]: r for r in SAFETY["avoid_rules"]}
+
+
+def _avoid_params(which: int) -> list[Any]:
+    return [pytest.param(row[0], row[2], row[which], id=f"{row[0]}-{row[1]}") for row in AVOID_ROWS]
+
+
+@pytest.mark.parametrize(("rule", "base", "changes"), _avoid_params(3))
+def test_avoid_rule_lists_each_of_its_ids_with_a_reason_when_it_holds(
+    rule: str, base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    a = run(base, **changes)
+    reasons = avoid_reasons(a)
+    for item in RULES[rule]["avoid"]:
+        assert item in reasons, f"{item} not avoided: {sorted(reasons)}"
+        assert reasons[item].strip()
+        assert RULES[rule]["reason"] in reasons[item]
+
+
+@pytest.mark.parametrize(("rule", "base", "changes"), _avoid_params(4))
+def test_avoid_rule_lists_none_of_its_ids_in_the_similar_visit_where_it_does_not_hold(
+    rule: str, base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    reasons = avoid_reasons(run(base, **changes))
+    wrongly = {i: reasons[i] for i in RULES[rule]["avoid"] if i in reasons}
+    assert not wrongly
+
+
+def test_avoid_table_covers_every_rule_in_safety_yaml() -> None:
+    assert {row[0] for row in AVOID_ROWS} == set(RULES)
+
+
+def test_negative_mbb_row_contrast_suggests_rfa_after_a_concordant_block() -> None:
+    a = run(
+        FACET,
+        responses=[{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}],
+    )
+    assert "radiofrequency_ablation" in suggested(a)
+
+
+# ---------------------------------------------------------------- contract safety promises
+
+
+def test_sciatica_baseline_suggests_oral_nsaid_steroid_cyclobenzaprine_and_tfesi() -> None:
+    # The control for the promises below: without a risk these are all suggested.
+    assert {"oral_nsaid", "oral_steroid_taper", "cyclobenzaprine", "transforaminal_esi"} <= (
+        suggested(run(SCIATICA))
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"comorbidities": ["ckd"]}, id="ckd"),
+        pytest.param({"comorbidities": ["gi_bleed"]}, id="gi_bleed"),
+        pytest.param({"comorbidities": ["peptic_ulcer"]}, id="peptic_ulcer"),
+        pytest.param({"comorbidities": ["anticoagulated"]}, id="anticoagulated"),
+        pytest.param(meds(APIXABAN), id="on_apixaban"),
+        pytest.param({"comorbidities": ["heart_failure"]}, id="heart_failure"),
+        pytest.param({"sex": "female", "pregnancy_weeks": 20}, id="pregnant_20_weeks"),
+        pytest.param({"sex": "female", "pregnancy_weeks": 32}, id="pregnant_32_weeks"),
+    ],
+)
+def test_no_oral_nsaid_is_suggested_and_it_is_avoided_with_a_reason(
+    changes: dict[str, Any],
+) -> None:
+    assert_avoided(run(SCIATICA, patient=changes), "oral_nsaid")
+
+
+@pytest.mark.parametrize(
+    ("base", "usual"),
+    [
+        pytest.param(SCIATICA, {"oral_steroid_taper", "oral_nsaid"}, id="sciatica"),
+        pytest.param(CERVICAL_C6, {"gabapentin"}, id="cervical_radiculopathy"),
+        pytest.param(FIBROMYALGIA, {"duloxetine", "pregabalin"}, id="fibromyalgia"),
+    ],
+)
+def test_pregnancy_avoids_systemic_agents_and_suggests_no_gabapentin_duloxetine_or_steroid(
+    base: dict[str, Any], usual: set[str]
+) -> None:
+    assert usual <= suggested(run(base, patient={"sex": "female"}))
+    a = run(base, patient={"sex": "female", "pregnant": True, "pregnancy_weeks": 14})
+    assert_avoided(a, "systemic_agents_in_pregnancy")
+    assert not {"gabapentin", "pregabalin", "duloxetine", "oral_steroid_taper"} & suggested(a)
+    for item in usual:
+        assert_avoided(a, item)
+
+
+def test_age_65_avoids_cyclobenzaprine_per_beers_2023() -> None:
+    assert "cyclobenzaprine" in suggested(run(SCIATICA, patient={"age": 64}))
+    assert_avoided(run(SCIATICA, patient={"age": 65}), "cyclobenzaprine")
+
+
+def test_age_65_avoids_nortriptyline_per_beers_2023() -> None:
+    assert "nortriptyline" in suggested(run(PSPS, patient={"age": 64}))
+    assert_avoided(run(PSPS, patient={"age": 65}), "nortriptyline")
+
+
+def test_sleep_apnea_avoids_an_opioid_short_course_and_benzodiazepines() -> None:
+    assert "opioid_short_course" in suggested(run(S1_ON_IBUPROFEN))
+    a = run(S1_ON_IBUPROFEN, patient={"comorbidities": ["sleep_apnea"]})
+    assert_avoided(a, "opioid_short_course")
+    assert_avoided(a, "benzodiazepine")
+
+
+def test_tizanidine_with_ciprofloxacin_avoids_tizanidine() -> None:
+    assert "tizanidine" in suggested(run(NECK_MYOFASCIAL))
+    a = run(NECK_MYOFASCIAL, patient=meds(CIPROFLOXACIN))
+    assert_avoided(a, "tizanidine")
+    b = run(NECK_MYOFASCIAL, patient=meds(TIZANIDINE, CIPROFLOXACIN))
+    assert_avoided(b, "tizanidine")
+    assert "tizanidine_cyp1a2_inhibitor" in alert_ids(b)
+
+
+def test_patient_on_sertraline_is_not_offered_duloxetine() -> None:
+    assert "duloxetine" in suggested(run(FIBROMYALGIA))
+    assert_avoided(run(FIBROMYALGIA, patient=meds(SERTRALINE)), "duloxetine")
+
+
+def test_nociplastic_pain_avoids_procedures_and_suggests_none() -> None:
+    a = run(NOCIPLASTIC)
+    assert a.mechanism.primary == "nociplastic"
+    assert_avoided(a, "interventional_procedures")
+    assert a.tracks["interventional"] == []
+
+
+# ---------------------------------------------------------------- gaps between the rules
+
+
+def test_anticoagulated_patient_with_a_suggested_tfesi_gets_the_procedure_hold_alert() -> None:
+    # "anticoagulated" recorded as a comorbidity (agent not named): ASRA 2018 still requires a
+    # hold plan before an intermediate-risk procedure such as a transforaminal ESI.
+    a = run(SCIATICA, patient={"comorbidities": ["anticoagulated"]})
+    assert "transforaminal_esi" in suggested(a)
+    assert "anticoagulant_procedure_hold" in alert_ids(a)
+
+
+def test_insulin_treated_patient_with_a_suggested_steroid_injection_gets_the_glucose_alert() -> (
+    None
+):
+    # Insulin means diabetes (data/drugs.yaml says so); glucose rises after a steroid injection.
+    a = run(CHRONIC_SCIATICA, patient=meds({"drug": "insulin", "per_day": 1}))
+    assert "transforaminal_esi" in suggested(a)
+    assert "steroid_glucose_rise" in alert_ids(a)
+
+
+def test_plan_suggesting_an_opioid_with_gabapentin_warns_of_respiratory_depression() -> None:
+    # Cervical radiculopathy with kidney disease: the NSAID is out, so an opioid short course is
+    # suggested next to gabapentin. FDA 2019: that combination needs the same warning.
+    a = run(CERVICAL_C6, patient={"comorbidities": ["ckd"]})
+    both = {"opioid_short_course", "gabapentin"} <= suggested(a)
+    assert not both or "opioid_gabapentinoid" in alert_ids(a)
