@@ -18,6 +18,7 @@ from painclinic import assess
 from painclinic.model import Assessment
 from painclinic.validation import VisitError, visit_from_data
 from tests.builders import BASE, merge
+from tests.contract_ids import ALERTS
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
@@ -27,24 +28,7 @@ TREATMENT_TRACKS = {
     for tid, t in yaml.safe_load((DATA / "treatments.yaml").read_text())["treatments"].items()
 }
 
-CONTRACT_ALERTS = {
-    "opioid_benzodiazepine",
-    "opioid_gabapentinoid",
-    "mme_over_50",
-    "mme_over_90",
-    "acetaminophen_max_dose",
-    "serotonin_syndrome_risk",
-    "tizanidine_cyp1a2_inhibitor",
-    "anticoagulant_procedure_hold",
-    "sedative_stacking",
-    "steroid_glucose_rise",
-    "nsaid_kidney",
-    "nsaid_gi_bleed",
-    "nsaid_cardiac",
-    "nsaid_anticoagulant",
-    "beers_anticholinergic",
-    "renal_dose_adjustment",
-}
+CONTRACT_ALERTS = set(ALERTS)
 
 
 # ---------------------------------------------------------------- helpers

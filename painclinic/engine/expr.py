@@ -38,12 +38,14 @@ def evaluate(expr: Any, facts: Mapping[str, str]) -> tuple[bool, list[str]]:
             used.extend(why)
         return True, _unique(used)
     if "any" in expr:
+        held = False
         used = []
         for part in expr["any"]:
             ok, why = evaluate(part, facts)
             if ok:
-                used.extend(why)
-        return bool(used) or any(evaluate(p, facts)[0] for p in expr["any"]), _unique(used)
+                held = True
+                used.extend(why)  # every true branch is evidence, not just the first
+        return held, _unique(used)
     if "not" in expr:
         ok, _ = evaluate(expr["not"], facts)
         return not ok, []
@@ -55,9 +57,8 @@ def evaluate(expr: Any, facts: Mapping[str, str]) -> tuple[bool, list[str]]:
             if ok:
                 count += 1
                 used.extend(why)
-        return (count >= int(expr["at_least"])), _unique(used) if count >= int(
-            expr["at_least"]
-        ) else []
+        held = count >= int(expr["at_least"])
+        return held, _unique(used) if held else []
     raise ValueError(f"unknown rule operator in {expr!r}")
 
 
