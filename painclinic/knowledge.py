@@ -106,6 +106,9 @@ class ConditionDef(Entry):
     mechanism: Literal["nociceptive", "neuropathic", "nociplastic", "mixed"]
     when: Expr
     serious: bool = False  # a red-flag diagnosis: listed first whatever its evidence count
+    # Lower is listed earlier among entries that hold: specific, examination-confirmed
+    # diagnoses before descriptive ones (radiculopathy before discogenic pain).
+    priority: int = 50
     note: str = ""
 
 
@@ -221,6 +224,7 @@ DRUG_CLASSES = frozenset(
         "qt_prolonging",
         "seizure_threshold_lowering",
         "opioid_partial_agonist",
+        "triptan",
     )
 )
 

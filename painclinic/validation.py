@@ -22,7 +22,26 @@ from pydantic import BaseModel, ValidationError
 from painclinic.knowledge import KnowledgeBase, YamlLoader, load_knowledge
 from painclinic.model import Visit
 
-IGNORED_TOP_LEVEL = ("expect",)  # worked-case expectations: read by the tests, not the program
+IGNORED_TOP_LEVEL = ("expect",)
+
+
+class VisitLoader(YamlLoader):  # type: ignore[misc,valid-type]
+    """YAML with 1.2 booleans: only true/false are booleans, so `baseline: off` stays text.
+
+    PyYAML follows YAML 1.1, where on/off/yes/no are booleans too; pydantic still accepts
+    yes/no/on/off as answers where a field *is* boolean (red flags, pregnant).
+    """
+
+
+VisitLoader.yaml_implicit_resolvers = {
+    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in YamlLoader.yaml_implicit_resolvers.items()
+}
+VisitLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)  # worked-case expectations: read by the tests, not the program
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_.+-]{1,40}$")
 _RANGE_HINTS = {
     "pain": "0 to 10",
@@ -60,7 +79,7 @@ def load_visit(path: str | Path, kb: KnowledgeBase | None = None) -> Visit:
 
 def parse_visit(text: str, source: str = "<visit>", kb: KnowledgeBase | None = None) -> Visit:
     try:
-        data = yaml.load(text, Loader=YamlLoader)  # a safe loader (CSafeLoader)
+        data = yaml.load(text, Loader=VisitLoader)  # a safe loader (CSafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -176,7 +176,19 @@ NOCIPLASTIC = merge(
         "exam": {"signs": ["allodynia"]},
     },
 )
-S1_ON_IBUPROFEN = _case("lumbar-s1-radiculopathy")  # suggests opioid_short_course
+# Acute severe S1 sciatica after an NSAID has failed: suggests an opioid short course (CDC 2022
+# allows a few days when NSAIDs are ruled out or have failed; "partial" help is not failure).
+S1_ON_IBUPROFEN = merge(
+    _case("lumbar-s1-radiculopathy"),
+    {
+        "history": {
+            "prior_treatments": [
+                {"treatment": "physical_therapy", "response": "failed"},
+                {"treatment": "oral_nsaid", "response": "failed"},
+            ]
+        }
+    },
+)
 FIBROMYALGIA = _case("fibromyalgia")  # suggests duloxetine and pregabalin
 CERVICAL_C6 = _case("cervical-c6-radiculopathy")  # suggests gabapentin
 PSPS = _case("persistent-spinal-pain-after-surgery")  # suggests nortriptyline and SCS
@@ -524,7 +536,9 @@ AVOID_ROWS = [
      {"patient": {"comorbidities": ["sleep_apnea"]}}, {}),
     ("sleep_apnea_sedatives", "acute_sciatica_with_copd_vs_without", S1_ON_IBUPROFEN,
      {"patient": {"comorbidities": ["copd"]}}, {}),
-    ("serotonergic_current", "fibromyalgia_on_sertraline_vs_not", FIBROMYALGIA,
+    ("serotonergic_current_duloxetine", "fibromyalgia_on_sertraline_vs_not", FIBROMYALGIA,
+     {"patient": meds(SERTRALINE)}, {}),
+    ("serotonergic_current_nortriptyline", "neuropathy_on_sertraline_vs_not", PSPS,
      {"patient": meds(SERTRALINE)}, {}),
     ("tizanidine_cyp1a2", "myofascial_neck_on_ciprofloxacin_vs_not", NECK_MYOFASCIAL,
      {"patient": meds(CIPROFLOXACIN)}, {}),
@@ -549,6 +563,12 @@ AVOID_ROWS = [
                "sensory": {"L5": {"left": "reduced", "right": "normal"}}}}),
     ("scs_not_ready", "phq9_22_vs_phq9_4_after_spine_surgery", PSPS_DEPRESSED,
      {}, {"history": {"screens": {"phq9": 4}}, "patient": {"comorbidities": []}}),
+    ("recent_spine_surgery", "sciatica_two_weeks_after_discectomy_vs_two_years_after",
+     SCIATICA,
+     {"history": {"surgeries": [
+         {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.04}]}},
+     {"history": {"surgeries": [
+         {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 2}]}}),
     ("negative_mbb", "mbb_30_percent_vs_80_percent_for_6_hours", FACET,
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]},
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),

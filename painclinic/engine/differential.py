@@ -18,7 +18,7 @@ def rank_differential(kb: KnowledgeBase, facts: Facts) -> list[DifferentialEntry
         ranked.append(
             (
                 0 if cond.serious else 1,
-                -len(evidence),
+                cond.priority * 100 - len(evidence),
                 index,
                 DifferentialEntry(id=cid, label=cond.label, evidence=evidence, source=cond.source),
             )

@@ -108,6 +108,7 @@ NAMED_FACTS: dict[str, str] = {
     "headache_days_ge_4": "4 or more headache days a month",
     "headache_days_ge_15": "15 or more headache days a month",
     "prior_spine_surgery": "earlier spine surgery",
+    "recent_spine_surgery": "spine surgery within the last 3 months",
     "conservative_care_failed": "rehabilitation and medication have not helped",
     "psych_ready": "psychological screen allows neuromodulation",
     "imaging_concordant_root": "imaging shows a lesion at the localized root",
@@ -147,6 +148,7 @@ PREFIXES: dict[str, str] = {
     "med": "drugs",
     "med_class": "drug_classes",
     "flag": "red_flags",
+    "flag_no": "red_flags",
     "red_flag": "red_flags",
     "dx": "conditions",
     "mechanism": "mechanisms",
@@ -176,6 +178,7 @@ PREFIXES: dict[str, str] = {
     "weak": "roots",
     "sensory": "roots",
     "reflex": "roots",
+    "serotonergic_other": "treatments",
 }
 
 
@@ -193,6 +196,7 @@ def build_facts(visit: Visit, kb: KnowledgeBase) -> Facts:
 def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     p = visit.patient
     age = visit.age()
+    f.add(f"visit:{visit.visit.type}", visit.visit.type.replace("_", "-") + " visit")
     if p.sex:
         f.add(f"sex:{p.sex}", p.sex)
     if age is not None:
@@ -388,10 +392,12 @@ def _history_facts(visit: Visit, f: Facts) -> None:
     for flag, answer in h.red_flags.items():
         if answer:
             f.add(f"flag:{flag}", "answered yes on the red-flag screen")
+        else:
+            f.add(f"flag_no:{flag}", "answered no on the red-flag screen")
     tried: dict[str, int] = {}
     for t in h.prior_treatments:
         name = t.treatment.replace("_", " ")
-        if t.response in ("failed", "partial"):
+        if t.response == "failed":
             tried[t.treatment] = tried.get(t.treatment, 0) + t.times
             f.add(f"prior_failed:{t.treatment}", f"{name} did not help before")
         elif t.response == "not_tolerated":
@@ -424,6 +430,11 @@ def _history_facts(visit: Visit, f: Facts) -> None:
         if any(word in s.procedure.lower() for word in SPINE_SURGERY_WORDS):
             level = f" at {s.level}" if s.level else ""
             f.add("prior_spine_surgery", f"earlier {s.procedure.replace('_', ' ')}{level}")
+            if s.years_ago is not None and s.years_ago < 0.25:
+                f.add(
+                    "recent_spine_surgery",
+                    f"{s.procedure.replace('_', ' ')}{level} under 3 months ago",
+                )
 
 
 def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:

@@ -84,6 +84,18 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
             f"acetaminophen {apap:g} mg/day from all products, above "
             f"{totals.apap_limit_mg} mg/day for this patient",
         )
+    # Adding a serotonergic medicine is avoided when the patient already takes a *different*
+    # one. PRN triptans are left to the alert only: the serotonin-syndrome risk with SSRIs/SNRIs
+    # is low and disputed (AHS position, Evans 2010).
+    current = {
+        m.drug
+        for m in visit.patient.medications
+        if "serotonergic" in kb.drugs[m.drug].classes and "triptan" not in kb.drugs[m.drug].classes
+    }
+    for tid, drug in kb.drugs.items():
+        if tid in kb.treatments and "serotonergic" in drug.classes and current - {tid}:
+            others = ", ".join(kb.drugs[d].label.lower() for d in sorted(current - {tid}))
+            facts.add(f"serotonergic_other:{tid}", f"already takes {others}")
     if len(set(serotonergic)) >= 2:
         facts.add(
             "serotonergic_combination",

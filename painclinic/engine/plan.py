@@ -91,6 +91,8 @@ def _avoidances(
             continue
         if prefix == "prior_not_tolerated":
             block(tid, f"Not tolerated before ({text})", ["seed_article_2026"])
+        elif prefix == "response_poor" and treatment.track != "interventional":
+            continue  # the 50% criterion is for procedures; 30% from a medicine can matter
         elif treatment.track in ("medication", "interventional") and prefix != "prior_failed_twice":
             block(
                 tid,
@@ -166,7 +168,7 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
         holds, used = evaluate(t.when, facts)
         if not holds or not _procedure_gate(t, facts):
             continue
-        if t.track == "medication" and tid in taken and t.routine:
+        if t.track == "medication" and tid in taken:
             continue  # already on it: the record's medication list carries it
         if tid in avoided:
             if tid not in avoid:

@@ -18,6 +18,10 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
             holds, used = evaluate(flag.derived_when, facts)
             if holds:
                 evidence.extend(e for e in evidence_for(used, facts) if e not in evidence)
+                if f"flag_no:{fid}" in facts:
+                    evidence.append(
+                        "derived from the record although answered no on the screen: re-check"
+                    )
         if not evidence:
             continue
         urgency = flag.urgency
