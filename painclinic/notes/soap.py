@@ -253,7 +253,8 @@ def _function(measure: str, value: float | str) -> str:
     for unit in ("minutes", "hours", "metres", "meters", "km", "steps", "blocks"):
         if measure.endswith(f"_{unit}"):
             return f"{L.words(measure.removesuffix(f'_{unit}'))} {num(value)} {unit}"
-    return f"{L.words(measure)} {num(value)}"
+    shown = L.words(value) if isinstance(value, str) else num(value)
+    return f"{L.words(measure)} {shown}"
 
 
 def _surgery(x: Surgery) -> str:
@@ -275,6 +276,10 @@ def _prior(t: PriorTreatment) -> str:
     return text
 
 
+def _frequency(per_day: float) -> str:
+    return {1: "once a day", 2: "twice a day"}.get(per_day, f"{num(per_day)} times a day")
+
+
 def _medication(m: Medication) -> str:
     parts = [L.drug(m.drug)]
     if m.dose_mg is not None:
@@ -284,7 +289,7 @@ def _medication(m: Medication) -> str:
     if m.acetaminophen_mg is not None:
         parts.append(f"(acetaminophen {num(m.acetaminophen_mg)} mg per unit)")
     if m.per_day is not None:
-        parts.append(f"{num(m.per_day)} times a day")
+        parts.append(_frequency(m.per_day))
     if m.prn:
         parts.append("as needed")
     text = " ".join(parts)
