@@ -1,0 +1,558 @@
+"""The record store: patients and their visits on disk, safe for several terminals at once.
+
+Layout under the data folder (every folder 0700, every file 0600)::
+
+    patients/<patient id>.json   one TinyDB file per patient: tables `patient` (one doc) and
+                                 `visits` (doc id n is visit `<patient id>-v<n>`)
+    index/<NN>.json              64 shards of patient summaries (derived; painclinic.shards)
+    meta.json                    the next automatic patient number
+    deleted/                     deleted patients' files; `<patient>-deleted.json` visit archives
+    quarantine/                  files that failed to parse, moved aside, never deleted
+    audit.log                    one JSON line per export, import, deletion, backup, restore
+
+A save rewrites only its patient's file and one index shard, so its cost does not grow with
+the number of patients. Every read-modify-write happens inside that file's cross-process lock
+and lands as one atomic replace (painclinic.atomic); reads need no lock. A visit carries a
+revision: a save from a stale screen raises ConflictError and writes nothing.
+
+The interface is narrow on purpose, so a clinic server database can replace it later without
+touching the screens. Headless: never imports textual, typer or rich.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from painclinic.atomic import FILE_MODE, Tables, Unparseable, make_dir, move_aside
+from painclinic.model import Patient, Visit
+from painclinic.shards import ShardIndex, record_date, summary_entry
+from painclinic.storefiles import (
+    MIGRATIONS,
+    SCHEMA,
+    ConflictError,
+    CorruptFileError,
+    Files,
+    LockedError,
+    NotFoundError,
+    StoreError,
+    now,
+    stamp,
+)
+from painclinic.validation import visit_from_data
+
+ENV_VAR = "PAINCLINIC_DATA"
+HISTORY_KEPT = 50  # (revision, saved_at) pairs kept per visit, to date a stale base in a conflict
+
+_PATIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # becomes a file name: no / or ..
+_VISIT_ID = re.compile(r"(?P<patient>.+)-v(?P<n>[1-9][0-9]{0,8})")
+_AUTO_ID = re.compile(r"p-(\d+)")
+_ACTION = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # audit fields are tokens: no free text fits
+_FORMAT = re.compile(r"[a-z0-9][a-z0-9_.+-]{0,31}")
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    id: str
+    name: str
+    age: int | None
+    sex: str | None
+    last_visit: dt.date | None
+    visit_count: int
+    checkpoints: tuple[tuple[dt.date, str, str], ...]  # (date, label, visit id): latest plan
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    id: str
+    patient_id: str
+    date: dt.date
+    type: str
+    chief_complaint: str
+    revision: int
+    saved_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredVisit:
+    id: str
+    patient_id: str
+    revision: int
+    saved_at: dt.datetime
+    visit: Visit
+
+
+def resolve_data_dir(option: str | Path | None = None) -> Path:
+    """--data-dir, else $PAINCLINIC_DATA, else the platform's per-user data folder."""
+    if option is not None and str(option) != "":
+        return Path(option).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("painclinic", appauthor=False))
+
+
+class Store:
+    """One data folder. Safe to share between processes; use one Store per process."""
+
+    def __init__(self, root: Path, lock_timeout: float = 10.0) -> None:
+        self.root = Path(root).expanduser()
+        self.lock_timeout = lock_timeout
+        self._files = Files(self.root, lock_timeout)
+        self._patients = self.root / "patients"
+        self._deleted = self.root / "deleted"
+        self._meta = self.root / "meta.json"
+        self._audit = self.root / "audit.log"
+        make_dir(self.root)
+        make_dir(self._patients)
+        self._index = ShardIndex(self._files, self.root / "index", self._patients)
+        if self._index.ensure() and any(self._patients.glob("*.json")):
+            self.rebuild_index()  # the index folder was removed: it is derived, so rebuild it
+
+    # ------------------------------------------------------------ patients
+
+    def save_patient(self, patient: Patient) -> str:
+        patient_id = _check_patient_id(patient.id or self._allocate_patient_id())
+        fields = patient.model_copy(update={"id": patient_id}).model_dump(
+            mode="json", exclude_none=True
+        )
+
+        def change(db: TinyDB) -> None:
+            table = db.table("patient")
+            doc = table.get(doc_id=1) or _new_patient_doc(patient_id)
+            table.upsert(Document({**doc, "patient": fields}, doc_id=1))
+
+        self._save_patient_file(patient_id, change)
+        return patient_id
+
+    def get_patient(self, patient_id: str) -> Patient:
+        tables = self._read_patient(patient_id)
+        doc = tables.get("patient", {}).get("1") or {"patient": {"id": patient_id}}
+        try:
+            return Patient.model_validate(doc["patient"])
+        except ValidationError:  # its text quotes the values: keep patient data out of messages
+            raise StoreError(
+                f"{self._patient_path(patient_id)}: the patient document is not valid.",
+                "Repair the file, or restore it from a backup (painclinic restore).",
+            ) from None
+
+    def patients(self, search: str | None = None) -> list[PatientSummary]:
+        self._refresh_pending()
+        needle = (search or "").casefold()
+        found = [
+            _patient_summary(e)
+            for e in self._index.entries()
+            if not needle
+            or needle in e["id"].casefold()
+            or needle in (e.get("name") or "").casefold()
+        ]
+        return sorted(found, key=lambda s: (s.name.casefold(), s.id))
+
+    def delete_patient(self, patient_id: str) -> Path:
+        path = self._patient_path(_check_patient_id(patient_id))
+        with self._files.locked(path):
+            if not path.exists():
+                raise self._patient_not_found(patient_id)
+            moved = move_aside(path, self._deleted / f"{patient_id}.{stamp()}.json")
+            self._index.put(patient_id, None)
+        self.audit("delete-patient", patient=patient_id)
+        return moved
+
+    # ------------------------------------------------------------ visits
+
+    def save_visit(
+        self, visit: Visit, visit_id: str | None = None, base_revision: int | None = None
+    ) -> StoredVisit:
+        if visit_id is None:
+            patient_id = _check_patient_id(visit.patient.id or self._allocate_patient_id())
+            n = 0
+        else:
+            patient_id, n = _split_visit_id(visit_id)
+            if visit.patient.id not in (None, patient_id):
+                raise StoreError(
+                    f"Visit {visit_id} belongs to patient {patient_id}, not {visit.patient.id}.",
+                    "A visit cannot move to another patient: save it as a new visit instead.",
+                )
+            if base_revision is None:
+                raise ValueError("base_revision is required when saving an existing visit")
+        visit = _with_patient_id(visit, patient_id)
+        record = visit.to_record()
+        saved_at = now()
+        revision = 1
+
+        def change(db: TinyDB) -> None:
+            nonlocal n, revision
+            patients, visits = db.table("patient"), db.table("visits")
+            stored: dict[str, Any] | None = patients.get(doc_id=1)
+            old: dict[str, Any] | None = visits.get(doc_id=n) if n else None
+            if n == 0:  # a new visit: numbers never repeat, even after a deletion
+                pdoc = dict(stored or _new_patient_doc(patient_id))
+                n = max([pdoc.get("visit_seq", 0), *(d.doc_id for d in visits.all())]) + 1
+                pdoc["visit_seq"] = n
+            elif stored is None or old is None:
+                raise self._visit_not_found(f"{patient_id}-v{n}")
+            elif old["revision"] != base_revision:
+                raise _conflict(f"{patient_id}-v{n}", old, base_revision or 0)
+            else:
+                pdoc = dict(stored)
+                revision = old["revision"] + 1
+            history = (old or {}).get("history") or []
+            doc = {
+                "schema": SCHEMA,
+                "id": f"{patient_id}-v{n}",
+                "revision": revision,
+                "saved_at": saved_at.isoformat(),
+                "history": [*history[-(HISTORY_KEPT - 1) :], [revision, saved_at.isoformat()]],
+                "record": record,
+            }
+            visits.upsert(Document(doc, doc_id=n))
+            if all(record["visit"]["date"] >= record_date(d) for d in visits.all()):
+                # The newest visit's patient section is the patient's current demographics;
+                # fields that record does not state keep their stored values.
+                stated = visit.patient.model_dump(mode="json", exclude_unset=True)
+                pdoc["patient"] = {**pdoc.get("patient", {}), **stated, "id": patient_id}
+            patients.upsert(Document(pdoc, doc_id=1))
+
+        self._save_patient_file(patient_id, change)
+        return StoredVisit(f"{patient_id}-v{n}", patient_id, revision, saved_at, visit)
+
+    def get_visit(self, visit_id: str) -> StoredVisit:
+        patient_id, n = _split_visit_id(visit_id)
+        tables = self._read_patient(patient_id, missing=self._visit_not_found(visit_id))
+        doc = tables.get("visits", {}).get(str(n))
+        if doc is None:
+            raise self._visit_not_found(visit_id)
+        visit = visit_from_data(doc["record"], source=str(self._patient_path(patient_id)))
+        saved_at = dt.datetime.fromisoformat(doc["saved_at"])
+        return StoredVisit(visit_id, patient_id, doc["revision"], saved_at, visit)
+
+    def visits(self, patient_id: str | None = None) -> list[VisitSummary]:
+        """One patient's visits, or everyone's (this reads every patient file)."""
+        if patient_id is not None:
+            ids = [patient_id]
+        else:
+            ids = [p.stem for p in self._patients.glob("*.json") if _PATIENT_ID.fullmatch(p.stem)]
+        found: list[VisitSummary] = []
+        for pid in ids:
+            try:
+                tables = self._read_patient(pid)
+            except NotFoundError:
+                if patient_id is not None:
+                    raise
+                continue  # deleted by another terminal since the listing
+            found += [_visit_summary(pid, int(k), d) for k, d in tables.get("visits", {}).items()]
+        return sorted(found, key=lambda v: (v.date, v.patient_id, int(v.id.rsplit("-v", 1)[1])))
+
+    def delete_visit(self, visit_id: str) -> None:
+        patient_id, n = _split_visit_id(visit_id)
+        if not self._patient_path(patient_id).exists():
+            raise self._visit_not_found(visit_id)
+
+        def change(db: TinyDB) -> None:
+            visits = db.table("visits")
+            doc = visits.get(doc_id=n)
+            if doc is None:
+                raise self._visit_not_found(visit_id)
+            # The copy in deleted/ is committed before the visit leaves the patient file, so a
+            # crash in between leaves it in both places, never in neither.
+            self._archive_deleted_visit(patient_id, visit_id, dict(doc))
+            visits.remove(doc_ids=[n])
+
+        self._save_patient_file(patient_id, change)
+        self.audit("delete-visit", patient=patient_id, visit=visit_id)
+
+    # ------------------------------------------------------------ index, backup, restore
+
+    def rebuild_index(self) -> int:
+        """Recompute the index from the patient files; unreadable ones are quarantined."""
+        count, unreadable = self._index.rebuild()
+        for patient_id in unreadable:
+            with contextlib.suppress(CorruptFileError, NotFoundError):
+                self._read_patient(patient_id)  # quarantines it if it is still unreadable
+        return count
+
+    def backup(self, dest: Path) -> Path:
+        from painclinic import archive  # zip handling is only needed here
+
+        return archive.write_backup(self._files, Path(dest).expanduser())
+
+    def restore(self, src: Path) -> Path:
+        from painclinic import archive
+
+        replaced = archive.restore_backup(self._files, Path(src).expanduser())
+        self._index.ensure()
+        self.rebuild_index()
+        return replaced
+
+    # ------------------------------------------------------------ audit
+
+    def audit(
+        self,
+        action: str,
+        *,
+        patient: str | None = None,
+        visit: str | None = None,
+        fmt: str | None = None,
+    ) -> None:
+        """Append one line: when, who, what, on which ids. Every field is an id or a short
+        token, so no clinical text can reach the log. Deletions log themselves (whichever
+        screen deletes); callers log exports, imports, backups and restores."""
+        if not _ACTION.fullmatch(action):
+            raise ValueError(f"audit action must be a short lowercase token, got {action!r}")
+        if fmt is not None and not _FORMAT.fullmatch(fmt):
+            raise ValueError(f"audit format must be a short token, got {fmt!r}")
+        if visit is not None:
+            patient = patient or _split_visit_id(visit)[0]
+        if patient is not None:
+            _check_patient_id(patient)
+        entry = {
+            "time": now().isoformat(),
+            "user": _os_user(),
+            "action": action,
+            "patient": patient,
+            "visit": visit,
+            "format": fmt,
+        }
+        line = (json.dumps(entry) + "\n").encode("utf-8")
+        with self._files.locked(self._audit):  # one whole line per append, never interleaved
+            fd = os.open(self._audit, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+            try:
+                if os.name == "posix":
+                    os.fchmod(fd, FILE_MODE)
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def audit_entries(self) -> list[dict[str, Any]]:
+        try:
+            lines = self._audit.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        entries = []
+        for line in lines:
+            with contextlib.suppress(json.JSONDecodeError):  # a line torn by a power cut
+                entries.append(json.loads(line))
+        return entries
+
+    # ------------------------------------------------------------ internals
+
+    def _patient_path(self, patient_id: str) -> Path:
+        return self._patients / f"{patient_id}.json"
+
+    def _save_patient_file(self, patient_id: str, change: Callable[[TinyDB], None]) -> None:
+        """Apply `change` to the patient's file as one locked, atomic read-modify-write, then
+        bring its index summary up to date (pending mark: see painclinic.shards)."""
+        path = self._patient_path(patient_id)
+
+        def corrupt(exc: Unparseable) -> Tables:
+            raise self._quarantine_patient(patient_id, exc)
+
+        with self._files.locked(path):
+            with self._files.transaction(path, corrupt, held=True) as db:
+                change(db)
+                tables = db.storage.read() or {}
+                self._index.mark_pending(patient_id)  # just before the commit
+            # Still under the patient lock, so shard updates land in the order of the saves.
+            self._index.put(patient_id, summary_entry(patient_id, tables))
+            self._index.clear_pending(patient_id)
+
+    def _read_patient(self, patient_id: str, missing: StoreError | None = None) -> Tables:
+        path = self._patient_path(_check_patient_id(patient_id))
+        try:
+            tables = self._files.snapshot(path)
+        except Unparseable:
+            with self._files.locked(path):  # re-check under the lock before moving anything
+                try:
+                    tables = self._files.snapshot(path)
+                except Unparseable as exc:
+                    raise self._quarantine_patient(patient_id, exc) from None
+        if tables is None:
+            raise missing or self._patient_not_found(patient_id)
+        return tables
+
+    def _quarantine_patient(self, patient_id: str, exc: Unparseable) -> CorruptFileError:
+        error = self._files.quarantine(self._patient_path(patient_id), exc)
+        self._index.put(patient_id, None)  # as a rebuild would: the index lists readable files
+        return error
+
+    def _refresh_pending(self) -> None:
+        """Bring summaries left stale by a killed writer up to date (usually nothing to do)."""
+        for patient_id in self._index.pending_ids():
+            if not _PATIENT_ID.fullmatch(patient_id):
+                continue
+            path = self._patient_path(patient_id)
+            with self._files.locked(path):
+                if not self._index.is_pending(patient_id):
+                    continue  # its writer finished meanwhile
+                try:
+                    tables = self._files.snapshot(path)
+                except Unparseable:
+                    continue  # keep it listed: opening it reports and quarantines the file
+                entry = summary_entry(patient_id, tables) if tables is not None else None
+                self._index.put(patient_id, entry)
+                self._index.clear_pending(patient_id)
+
+    def _archive_deleted_visit(self, patient_id: str, visit_id: str, doc: dict[str, Any]) -> None:
+        path = self._deleted / f"{patient_id}-deleted.json"
+        make_dir(self._deleted)
+
+        def corrupt(exc: Unparseable) -> Tables:
+            self._files.quarantine(path, exc)  # the damaged archive is kept aside; start afresh
+            return {}
+
+        with self._files.transaction(path, corrupt) as db:
+            db.table("visits").insert(
+                {**doc, "visit_id": visit_id, "deleted_at": now().isoformat()}
+            )
+
+    def _allocate_patient_id(self) -> str:
+        """The next free p-NNNN. The counter only moves forward: a deleted id is never reused."""
+
+        def corrupt(exc: Unparseable) -> Tables:
+            self._files.quarantine(self._meta, exc)  # recomputed below from the file names
+            return {}
+
+        with self._files.transaction(self._meta, corrupt) as db:
+            counters = db.table("counters")
+            doc = counters.get(doc_id=1)
+            n = doc["next_patient"] if doc else self._scan_next_number()
+            while self._patient_path(f"p-{n:04d}").exists():
+                n += 1
+            counters.upsert(Document({"schema": SCHEMA, "next_patient": n + 1}, doc_id=1))
+        return f"p-{n:04d}"
+
+    def _scan_next_number(self) -> int:
+        numbers = [0]
+        for folder in (self._patients, self._deleted):
+            if folder.is_dir():
+                numbers += [int(m[1]) for m in map(_AUTO_ID.match, os.listdir(folder)) if m]
+        return max(numbers) + 1
+
+    def _patient_not_found(self, patient_id: str) -> NotFoundError:
+        return NotFoundError(
+            f"No patient {patient_id} in {self.root}.",
+            "Check the id (list them with `painclinic patients`); deleted patients are kept in"
+            f" {self._deleted}.",
+        )
+
+    def _visit_not_found(self, visit_id: str) -> NotFoundError:
+        return NotFoundError(
+            f"No visit {visit_id} in {self.root}.",
+            "Check the id (list them with `painclinic visits`); it may have been deleted from"
+            f" another terminal, and deleted visits are kept in {self._deleted}.",
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _check_patient_id(patient_id: str) -> str:
+    if not _PATIENT_ID.fullmatch(patient_id):
+        raise StoreError(
+            f"Patient id {patient_id!r} cannot be stored.",
+            "Use letters, digits, '-', '_' or '.' (at most 80, starting with a letter or digit),"
+            " or leave the id empty to have one assigned.",
+        )
+    return patient_id
+
+
+def _split_visit_id(visit_id: str) -> tuple[str, int]:
+    match = _VISIT_ID.fullmatch(visit_id)
+    if not match or not _PATIENT_ID.fullmatch(match["patient"]):
+        raise NotFoundError(
+            f"{visit_id!r} is not a visit id.",
+            "Visit ids look like p-0001-v2; list them with `painclinic visits`.",
+        )
+    return match["patient"], int(match["n"])
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers): fall back to the uid
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def _new_patient_doc(patient_id: str) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "id": patient_id,
+        "created_at": now().isoformat(),
+        "visit_seq": 0,
+        "patient": {"id": patient_id},
+    }
+
+
+def _with_patient_id(visit: Visit, patient_id: str) -> Visit:
+    return visit.model_copy(update={"patient": visit.patient.model_copy(update={"id": patient_id})})
+
+
+def _conflict(visit_id: str, stored: dict[str, Any], base: int) -> ConflictError:
+    base_at = {rev: at for rev, at in stored.get("history") or []}.get(base)
+    return ConflictError(
+        visit_id,
+        stored["revision"],
+        dt.datetime.fromisoformat(stored["saved_at"]),
+        base,
+        dt.datetime.fromisoformat(base_at) if base_at else None,
+    )
+
+
+def _patient_summary(entry: dict[str, Any]) -> PatientSummary:
+    last = entry.get("last_visit")
+    return PatientSummary(
+        id=entry["id"],
+        name=entry.get("name") or "",
+        age=entry.get("age"),
+        sex=entry.get("sex"),
+        last_visit=dt.date.fromisoformat(last) if last else None,
+        visit_count=entry.get("visit_count", 0),
+        checkpoints=tuple(
+            (dt.date.fromisoformat(d), label, vid) for d, label, vid in entry.get("checkpoints", [])
+        ),
+    )
+
+
+def _visit_summary(patient_id: str, n: int, doc: dict[str, Any]) -> VisitSummary:
+    record = doc.get("record") or {}
+    info = record.get("visit") or {}
+    return VisitSummary(
+        id=f"{patient_id}-v{n}",
+        patient_id=patient_id,
+        date=dt.date.fromisoformat(info["date"]),
+        type=info.get("type", "initial"),
+        chief_complaint=(record.get("history") or {}).get("chief_complaint") or "",
+        revision=doc["revision"],
+        saved_at=dt.datetime.fromisoformat(doc["saved_at"]),
+    )
+
+
+__all__ = [
+    "ENV_VAR",
+    "MIGRATIONS",
+    "SCHEMA",
+    "ConflictError",
+    "CorruptFileError",
+    "LockedError",
+    "NotFoundError",
+    "PatientSummary",
+    "Store",
+    "StoreError",
+    "StoredVisit",
+    "VisitSummary",
+    "resolve_data_dir",
+]
