@@ -3,7 +3,7 @@
 
 Needs only Python 3.11+ and pip, so the README's quick start works on a fresh machine:
 
-    python3 dev.py app     # open painclinic on the demo cases
+    python3 dev.py app     # open painclinic on a ready demo database (.demo-data/)
     python3 dev.py test    # ruff + the full test suite
     python3 dev.py bench   # benchmarks (printed figures, never asserted)
 """
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
         return 0
     ensure_venv()
     if task == "app":
-        return run(BIN / "painclinic", "demo-app", *rest)
+        return run(BIN / "painclinic", "--data-dir", ROOT / ".demo-data", "demo-app", *rest)
     if task == "test":
         code = run(PY, "-m", "ruff", "check", ".")
         if code:

@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from painclinic import cli_records
+
 app = typer.Typer(
     name="painclinic",
     help="A terminal clinic assistant for pain-management physicians.",
@@ -23,8 +25,19 @@ app = typer.Typer(
 
 
 @app.callback(invoke_without_command=True)
-def _root(ctx: typer.Context) -> None:
+def _root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            envvar="PAINCLINIC_DATA",
+            help="Where patient records live (default: your user data folder).",
+        ),
+    ] = None,
+) -> None:
     """Run a command; with none, show help (the clinic app arrives with the TUI)."""
+    ctx.obj = {"data_dir": data_dir}
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 
@@ -100,15 +113,25 @@ def knowledge(
 
 
 @app.command("demo-app", hidden=True)
-def demo_app() -> None:
-    """Until the clinic app lands: assess the bundled example visits."""
-    examples = sorted((Path(__file__).resolve().parent.parent / "tests" / "cases").glob("*.yaml"))
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
-    examples = sorted(shared.glob("seed-*.yaml")) + examples if shared.is_dir() else examples
-    if not examples:
-        typer.echo("no example visits found", err=True)
-        raise typer.Exit(code=1)
-    assess(examples[:4], as_json=False)
+def demo_app(ctx: typer.Context) -> None:
+    """Until the clinic app lands: open the demo database as a text overview."""
+    from rich.console import Console
+    from rich.rule import Rule
+
+    console = Console()
+    root = ["--data-dir", str(ctx.obj["data_dir"])] if ctx.obj.get("data_dir") else []
+    command = typer.main.get_command(app)
+    for title, args in (
+        ("Loading the demo patients", ["demo"]),
+        ("Patients", ["patients"]),
+        ("Follow-up worklist, next 14 days", ["checkpoints", "--due-within", "14d"]),
+        ("Seed case 1, first visit", ["show", "demo-01-v1"]),
+    ):
+        console.print(Rule(title))
+        command.main([*root, *args], standalone_mode=False)
+
+
+cli_records.register(app)
 
 
 def main() -> None:
