@@ -38,8 +38,10 @@ def main() -> None:
                 v = templates[i % len(templates)].model_copy(deep=True)
                 v.patient.id = f"b-{i:05d}"
                 store.save_visit(v)
-        print(f"painclinic export benchmark: {args.visits} visits stored in "
-              f"{time.perf_counter() - started:.1f} s (setup, not measured)")
+        print(
+            f"painclinic export benchmark: {args.visits} visits stored in "
+            f"{time.perf_counter() - started:.1f} s (setup, not measured)"
+        )
         summaries = store.visits()
         print(f"  {'format':<6} {'total s':>8} {'per note ms':>12}")
         for fmt in args.formats.split(","):

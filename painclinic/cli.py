@@ -49,18 +49,13 @@ def assess(
 ) -> None:
     """Assess visit records: red flags, mechanism, root level, differential, tracks, safety."""
     from painclinic.engine import assess as run_assessment
-    from painclinic.validation import VisitError, load_visit
+    from painclinic.validation import load_visits
 
-    failed = False
-    results = []
-    for path in files:
-        try:
-            visit = load_visit(path)
-        except VisitError as exc:
-            typer.echo(exc.message(), err=True)
-            failed = True
-            continue
-        results.append((path, run_assessment(visit)))
+    loaded, errors = load_visits(files)
+    for error in errors:
+        typer.echo(error.message(), err=True)
+    failed = bool(errors)
+    results = [(path, run_assessment(visit)) for path, visit in loaded]
     if as_json:
         docs = [json.loads(a.to_json()) for _, a in results]
         if len(files) == 1 and docs:

@@ -87,18 +87,15 @@ def register(app: typer.Typer) -> None:
         files: Annotated[list[Path], typer.Argument(help="Visit records (YAML or JSON).")],
     ) -> None:
         """Import visit records into the store (validated first; bad files change nothing)."""
-        from painclinic.validation import VisitError, load_visit
+        from painclinic.validation import load_visits
 
-        failed = False
+        loaded, errors = load_visits(files)
+        for error in errors:
+            typer.echo(error.message(), err=True)
+        failed = bool(errors)
         with _reported():
             store = _store(ctx)
-            for path in files:
-                try:
-                    visit = load_visit(path)
-                except VisitError as exc:
-                    typer.echo(exc.message(), err=True)
-                    failed = True
-                    continue
+            for path, visit in loaded:
                 saved = store.save_visit(visit)
                 store.audit("import", patient=saved.patient_id, visit=saved.id)
                 typer.echo(f"{path}: imported as {saved.id}")

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,18 +90,19 @@ class ShardIndex:
         """Every summary, shard by shard, lock-free; a broken shard is quarantined and rebuilt."""
         out: list[Entry] = []
         for shard in range(SHARDS):
-            path = self.path(shard)
-            try:
-                tables = self.files.snapshot(path)
-            except Unparseable:
-                with self.files.locked(path):  # re-check under the lock before moving it
-                    try:
-                        tables = self.files.snapshot(path)
-                    except Unparseable as exc:
-                        tables = self._rebuilt(shard, exc)
-                        self.files.db(path).storage.write(tables)
+            tables = self.files.checked_snapshot(self.path(shard), self._replace_broken(shard))
             out.extend((tables or {}).get("patients", {}).values())
         return out
+
+    def _replace_broken(self, shard: int) -> Callable[[Unparseable], Tables]:
+        """Called under the shard's lock: quarantine it, rebuild it from the patient files."""
+
+        def rebuild(exc: Unparseable) -> Tables:
+            tables = self._rebuilt(shard, exc)
+            self.files.db(self.path(shard)).storage.write(tables)
+            return tables
+
+        return rebuild
 
     def put(self, patient_id: str, entry: Entry | None) -> None:
         """Set (or with None, remove) one patient's summary. Caller holds the patient's lock,

@@ -370,16 +370,14 @@ class Store:
             self._index.put(patient_id, summary_entry(patient_id, tables))
             self._index.clear_pending(patient_id)
 
+    def _raise_quarantined(self, patient_id: str, exc: Unparseable) -> Tables:
+        raise self._quarantine_patient(patient_id, exc)
+
     def _read_patient(self, patient_id: str, missing: StoreError | None = None) -> Tables:
         path = self._patient_path(_check_patient_id(patient_id))
-        try:
-            tables = self._files.snapshot(path)
-        except Unparseable:
-            with self._files.locked(path):  # re-check under the lock before moving anything
-                try:
-                    tables = self._files.snapshot(path)
-                except Unparseable as exc:
-                    raise self._quarantine_patient(patient_id, exc) from None
+        tables = self._files.checked_snapshot(
+            path, lambda exc: self._raise_quarantined(patient_id, exc)
+        )
         if tables is None:
             raise missing or self._patient_not_found(patient_id)
         return tables

@@ -170,6 +170,20 @@ class Files:
         tables = read_tables(path)
         return migrate(path, tables) if tables is not None else None
 
+    def checked_snapshot(
+        self, path: Path, on_corrupt: Callable[[Unparseable], Tables | None]
+    ) -> Tables | None:
+        """A lock-free `snapshot`; a parse failure is re-checked under the file's lock (a
+        writer may have been mid-replace on a non-POSIX rename) before `on_corrupt` decides."""
+        try:
+            return self.snapshot(path)
+        except Unparseable:
+            with self.locked(path):
+                try:
+                    return self.snapshot(path)
+                except Unparseable as exc:
+                    return on_corrupt(exc)
+
     @contextlib.contextmanager
     def locked(self, path: Path) -> Iterator[None]:
         lock = lock_for(path, self.lock_timeout)

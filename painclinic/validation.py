@@ -77,6 +77,20 @@ def load_visit(path: str | Path, kb: KnowledgeBase | None = None) -> Visit:
     return parse_visit(text, source=str(path), kb=kb)
 
 
+def load_visits(
+    paths: list[Path], kb: KnowledgeBase | None = None
+) -> tuple[list[tuple[Path, Visit]], list[VisitError]]:
+    """Load several files: the good ones, and an error for each bad one (none stops the rest)."""
+    loaded: list[tuple[Path, Visit]] = []
+    errors: list[VisitError] = []
+    for path in paths:
+        try:
+            loaded.append((path, load_visit(path, kb)))
+        except VisitError as exc:
+            errors.append(exc)
+    return loaded, errors
+
+
 def parse_visit(text: str, source: str = "<visit>", kb: KnowledgeBase | None = None) -> Visit:
     try:
         data = yaml.load(text, Loader=VisitLoader)  # a safe loader (CSafeLoader)

@@ -79,5 +79,13 @@ class Builder:
         if kept:
             self.blocks.append(Bullets(kept, ordered))
 
+    def listed(self, heading: str, items: list[str]) -> None:
+        """A heading and its bullets, or "None recorded." so an empty list is visibly empty."""
+        self.heading(heading)
+        if items:
+            self.bullets(items)
+        else:
+            self.para("None recorded.")
+
     def build(self) -> Section:
         return Section(self.title, tuple(self.blocks))

@@ -205,17 +205,8 @@ def _subjective(visit: Visit, a: Assessment, not_asked: list[str]) -> Section:
         ]
     )
 
-    s.heading("Prior treatments")
-    if h.prior_treatments:
-        s.bullets([_prior(t) for t in h.prior_treatments])
-    else:
-        s.para("None recorded.")
-
-    s.heading("Medications")
-    if p.medications:
-        s.bullets([_medication(m) for m in p.medications])
-    else:
-        s.para("None recorded.")
+    s.listed("Prior treatments", [_prior(t) for t in h.prior_treatments])
+    s.listed("Medications", [_medication(m) for m in p.medications])
     s.heading("Comorbidities and allergies")
     s.fields(
         [
@@ -354,11 +345,7 @@ def _objective(visit: Visit) -> Section:
     if not o.blocks:
         o.para("No examination findings recorded.")
 
-    o.heading("Imaging")
-    if visit.imaging:
-        o.bullets([_imaging(i) for i in visit.imaging])
-    else:
-        o.para("None recorded.")
+    o.listed("Imaging", [_imaging(i) for i in visit.imaging])
     if visit.responses:
         o.heading("Response to earlier interventions")
         o.bullets([_response(r) for r in visit.responses])
