@@ -394,3 +394,27 @@ def test_opioid_at_fifty_mme_is_reassessed_within_four_weeks() -> None:
     review = [c for c in a.checkpoints if c.about == "medication_review"]
     assert review and (review[0].date - a.visit.date).days <= 28
     assert "naloxone" in ids(a, "medication")
+
+
+def test_an_urgent_red_flag_defers_even_procedures_nociplastic_pain_would_allow() -> None:
+    """Regression (found by hypothesis): the nociplastic rule spares a sympathetic block for
+    CRPS, but an unresolved red flag spares nothing."""
+    crps = {
+        "history": {
+            "region": "wrist_hand",
+            "duration_weeks": 20,
+            "pain": {"now": 7},
+            "symptoms": [
+                "allodynia",
+                "temperature_asymmetry",
+                "edema",
+                "decreased_range_of_motion",
+            ],
+            "function": {"grip_minutes": 1},
+        },
+        "exam": {"signs": ["allodynia", "edema", "skin_color_change"]},
+    }
+    assert "sympathetic_block" in ids(assessed(**crps), "interventional")
+    flagged = assessed(**merge(crps, {"history": {"red_flags": {"fever": True}}}))
+    assert "sympathetic_block" not in ids(flagged)
+    assert "red flag" in avoided(flagged)["sympathetic_block"]

@@ -29,6 +29,15 @@ class _Avoidance:
         self.sources.extend(s for s in sources if s not in self.sources)
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """Treatments one rule keeps out of the tracks (a class expanded), and why."""
+
+    rank: int
+    reason: str
+    members: set[str]
+
+
 @dataclass
 class PlanResult:
     tracks: dict[str, list[TrackItem]]
@@ -56,16 +65,19 @@ def _treatment_of(kb: KnowledgeBase, name: str) -> str:
 
 def _avoidances(
     kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]
-) -> tuple[dict[str, _Avoidance], dict[str, tuple[str, set[str]]], str | None]:
+) -> tuple[dict[str, _Avoidance], list[Blocked], str | None]:
     avoid: dict[str, _Avoidance] = {}
-    # class id -> (reason, members) so a blocked candidate is listed with the class reason
-    blocked_by: dict[str, tuple[str, set[str]]] = {}
+    # Every class a rule blocks, with that rule's own reason and exemptions: two rules may block
+    # the same class with different exemptions (nociplastic pain spares a sympathetic block; an
+    # unresolved red flag spares nothing), so they are never merged.
+    blocked: list[Blocked] = []
 
-    def block(item: str, reason: str, sources: list[str], exempt: set[str] = frozenset()) -> None:
+    def block(
+        item: str, reason: str, sources: list[str], exempt: set[str] = frozenset(), rank: int = 1
+    ) -> None:
         avoid.setdefault(item, _Avoidance()).add(reason, sources)
-        members = _class_members(kb, item) - exempt
         if item in kb.avoid_classes:
-            blocked_by.setdefault(item, (reason, members))
+            blocked.append(Blocked(rank, reason, _class_members(kb, item) - exempt))
 
     for rule in kb.avoid_rules:
         holds, used = evaluate(rule.when, facts)
@@ -120,6 +132,7 @@ def _avoidances(
             f"Deferred while a red flag is unresolved: {lead.label} ({lead.urgency}), "
             f"{lead.action}",
             lead.source,
+            rank=0,  # the red flag is the reason a physician needs to see first
         )
         # New medicines wait too: an NSAID can mask the fever of a spinal infection, and a
         # sedative can blur a neurological examination that is about to be repeated.
@@ -128,14 +141,14 @@ def _avoidances(
         )
         for tid, t in kb.treatments.items():
             if t.routine and t.track in deferred_tracks:
-                blocked_by.setdefault(
-                    f"deferred:{tid}",
-                    (
+                blocked.append(
+                    Blocked(
+                        0,
                         f"Deferred until the red flag is resolved: {lead.label} ({lead.urgency})",
                         {tid},
-                    ),
+                    )
                 )
-    return avoid, blocked_by, deferred_reason
+    return avoid, sorted(blocked, key=lambda b: b.rank), deferred_reason
 
 
 def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
@@ -157,11 +170,11 @@ def _already_taken(kb: KnowledgeBase, facts: Facts) -> set[str]:
 
 
 def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
-    avoid, blocked_by, deferred_reason = _avoidances(kb, facts, flags)
+    avoid, blocked, deferred_reason = _avoidances(kb, facts, flags)
     taken = _already_taken(kb, facts)
     avoided = set(avoid)
-    for _reason, members in blocked_by.values():
-        avoided |= members
+    for entry in blocked:
+        avoided |= entry.members
     tracks: dict[str, list[tuple[int, int, TrackItem]]] = {t: [] for t in TRACKS}
     ordered = sorted(enumerate(kb.treatments.items()), key=lambda e: (e[1][1].order, e[0]))
     for index, (tid, t) in ordered:
@@ -172,10 +185,8 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
             continue  # already on it: the record's medication list carries it
         if tid in avoided:
             if tid not in avoid:
-                for _cls, (reason, members) in sorted(blocked_by.items()):
-                    if tid in members:
-                        avoid.setdefault(tid, _Avoidance()).add(reason, t.source)
-                        break
+                reason = next(b.reason for b in blocked if tid in b.members)
+                avoid.setdefault(tid, _Avoidance()).add(reason, t.source)
             continue
         why = evidence_for(used, facts)
         rationale = t.rationale.strip()
