@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
         return 0
     ensure_venv()
     if task == "app":
-        return run(BIN / "painclinic", "--data-dir", ROOT / ".demo-data", "demo-app", *rest)
+        demo = ROOT / ".demo-data"
+        code = run(BIN / "painclinic", "--data-dir", demo, "demo")
+        return code or run(BIN / "painclinic", "--data-dir", demo, *rest)
     if task == "test":
         code = run(PY, "-m", "ruff", "check", ".")
         if code:

@@ -36,10 +36,12 @@ def _root(
         ),
     ] = None,
 ) -> None:
-    """Run a command; with none, show help (the clinic app arrives with the TUI)."""
+    """With no command, open the clinic app; commands below work on the same records."""
     ctx.obj = {"data_dir": data_dir}
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from painclinic.screens.app import make_app  # Textual is imported only for the app
+
+        make_app(data_dir).run()
 
 
 @app.command()

@@ -65,7 +65,7 @@ class Patient(Record):
     age: Annotated[int, Field(ge=0, le=120)] | None = None
     birth_date: dt.date | None = None
     sex: Literal["female", "male", "other"] | None = None
-    pregnant: bool = False
+    pregnant: bool | None = None  # None: not asked
     pregnancy_weeks: Annotated[int, Field(ge=0, le=42)] | None = None
     occupation: str | None = None
     comorbidities: list[str] = Field(default_factory=list)
@@ -128,9 +128,16 @@ class History(Record):
     surgeries: list[Surgery] = Field(default_factory=list)
     red_flags: dict[str, bool] = Field(default_factory=dict)
     screens: dict[str, float] = Field(default_factory=dict)
+    # Extensions (CONTRACT allows adding fields):
+    # where the patient marks pain, numbness or paresthesia, as dermatome ids with side
+    # (never screen positions), e.g. {"L5": {"left": ["pain", "numbness"]}}
+    body_map: dict[str, dict[Side, list[MapMark]]] = Field(default_factory=dict)
+    # the physician's comment on any checklist item, keyed by its field path; flows into notes
+    comments: dict[str, str] = Field(default_factory=dict)
 
 
 SideTests = dict[Side, TestResult]
+MapMark = Literal["pain", "numbness", "paresthesia"]
 
 
 def _per_side(value: Any) -> Any:
@@ -222,11 +229,19 @@ class PlannedCheckpoint(Record):
     about: str | None = None
 
 
+class Acknowledgement(Record):
+    """An emergency red flag the physician has explicitly acknowledged (and when)."""
+
+    flag: str
+    at: dt.datetime
+
+
 class Plan(Record):
     accepted: list[str] = Field(default_factory=list)
     declined: list[Declined] = Field(default_factory=list)
     added: list[Added] = Field(default_factory=list)
     checkpoints: list[PlannedCheckpoint] = Field(default_factory=list)
+    acknowledged: list[Acknowledgement] = Field(default_factory=list)
 
 
 class Visit(Record):

@@ -250,6 +250,8 @@ def check_ids(visit: Visit, kb: KnowledgeBase) -> Iterable[str]:
     yield from check_all("history.symptoms", h.symptoms, v["symptoms"])
     for flag in h.red_flags:
         yield from check("history.red_flags", flag, kb.red_flags)
+    for derm in h.body_map:
+        yield from check("history.body_map", derm, kb.anatomy.dermatomes)
     for screen, value in h.screens.items():
         inst = kb.instruments.get(screen)
         if inst is None:
@@ -289,6 +291,8 @@ def check_ids(visit: Visit, kb: KnowledgeBase) -> Iterable[str]:
         yield from check_all("plan.accepted", visit.plan.accepted, treatments)
         for i, d in enumerate(visit.plan.declined):
             yield from check(f"plan.declined[{i}].id", d.id, plan_ids)
+        for i, ack in enumerate(visit.plan.acknowledged):
+            yield from check(f"plan.acknowledged[{i}].flag", ack.flag, kb.red_flags)
         about = dict.fromkeys([*treatments, *v["checkpoint_about"]])
         for i, c in enumerate(visit.plan.checkpoints):
             yield from check(f"plan.checkpoints[{i}].about", c.about, about)

@@ -1,0 +1,1 @@
+"""The Textual clinic app: screens (thin coordinators) and widgets (one per file)."""

@@ -1,0 +1,141 @@
+"""The painclinic app: an app factory shared by the CLI, the tests and the snapshot apps.
+
+Screens are thin coordinators: the patient list, and a visit (history, exam, body map,
+assessment). Everything typed goes through `VisitSession`, which validates, recomputes the
+assessment and autosaves; the last open visit and tab are remembered so reopening the app
+returns to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from painclinic.screens.commands import VisitCommands
+from painclinic.store import Store, StoreError
+
+STATE_FILE = "ui-state.json"
+
+
+class PainClinicApp(App[None]):
+    """A terminal clinic assistant for pain-management physicians."""
+
+    TITLE = "painclinic"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {VisitCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="theme"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        today: Callable[[], dt.date] = dt.date.today,
+        remember: bool = True,
+        show_save_times: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.today = today
+        self.remember = remember
+        self.show_save_times = show_save_times  # off for deterministic snapshots
+        self.theme = self._state().get("theme", "textual-dark")
+
+    def on_mount(self) -> None:
+        from painclinic.screens.patients import PatientsScreen
+
+        self.push_screen(PatientsScreen())
+        last = self._state().get("visit")
+        if last:
+            try:
+                self.open_visit(last, tab=self._state().get("tab"))
+            except StoreError:
+                self.notify("The last open visit could not be reopened.", severity="warning")
+
+    # ------------------------------------------------------------ navigation
+
+    def open_visit(self, visit_id: str, tab: str | None = None) -> None:
+        from painclinic.screens.visit import VisitScreen
+        from painclinic.session import VisitSession
+
+        self.push_screen(VisitScreen(VisitSession.open(self.store, visit_id), tab=tab))
+
+    def start_visit(self, session: object) -> None:
+        from painclinic.screens.visit import VisitScreen
+
+        self.push_screen(VisitScreen(session, tab="history"))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        from painclinic.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        self.save_state(theme=self.theme)
+
+    def get_system_commands(self, screen: Screen) -> list[SystemCommand]:  # type: ignore[override]
+        commands = list(super().get_system_commands(screen))
+        commands.append(
+            SystemCommand(
+                "Toggle light/dark theme",
+                "Readable on any clinic terminal",
+                self.action_toggle_theme,
+            )
+        )
+        return commands
+
+    # ------------------------------------------------------------ remembered state
+
+    def _state_path(self) -> Path:
+        return self.store.root / STATE_FILE
+
+    def _state(self) -> dict[str, str]:
+        if not self.remember:
+            return {}
+        try:
+            return json.loads(self._state_path().read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def save_state(self, **changes: str | None) -> None:
+        """Remember the open visit and tab (ids only, no clinical text), owner-only."""
+        if not self.remember:
+            return
+        state = {**self._state(), **changes}
+        state = {k: v for k, v in state.items() if v is not None}
+        path = self._state_path()
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(state, handle)
+        os.replace(tmp, path)
+
+
+def make_app(
+    data_dir: str | Path | None = None,
+    *,
+    today: Callable[[], dt.date] = dt.date.today,
+    remember: bool = True,
+    show_save_times: bool = True,
+) -> PainClinicApp:
+    """The app on a store (the CLI's --data-dir, tests' temporary folders, snapshot apps)."""
+    from painclinic.store import resolve_data_dir
+
+    return PainClinicApp(
+        Store(resolve_data_dir(data_dir)),
+        today=today,
+        remember=remember,
+        show_save_times=show_save_times,
+    )

@@ -1,0 +1,46 @@
+"""Export the visit note from the app: choose a format; the note is written owner-only into
+the data folder's exports/ and the app says where it went."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, OptionList, Static
+
+from painclinic.notes import FORMATS
+
+NAMES = {
+    "md": "Markdown SOAP note",
+    "txt": "Plain-text SOAP note (pastes into an EHR)",
+    "html": "HTML SOAP note",
+    "pdf": "PDF SOAP note",
+    "fhir": "FHIR R4 bundle (JSON)",
+    "ics": "iCalendar checkpoints",
+}
+
+
+class ExportDialog(ModalScreen[tuple[str, bool] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical { width: 60; height: auto; border: thick $accent;
+                              background: $surface; padding: 0 1; }
+    ExportDialog OptionList { height: auto; max-height: 8; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Export the visit note[/b]  (enter to write, escape to cancel)")
+            yield OptionList(*[f"{fmt}: {NAMES[fmt]}" for fmt in FORMATS], id="formats")
+            yield Checkbox("De-identify (names removed, dates shifted)", id="deidentify")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        fmt = list(FORMATS)[event.option_index]
+        self.dismiss((fmt, self.query_one("#deidentify", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

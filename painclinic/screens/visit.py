@@ -1,0 +1,272 @@
+"""A visit: red-flag banner on top; tabs for the history checklist, the exam, the dermatome
+body map and the assessment split pane. A coordinator only: widgets post changes, the session
+validates, recomputes and autosaves, and the screen hands the results back down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from painclinic.knowledge import load_knowledge
+from painclinic.screens.messages import FieldChanged, PlanChanged
+from painclinic.screens.widgets.assessment_pane import AssessmentPane
+from painclinic.screens.widgets.body_map import BodyMap
+from painclinic.screens.widgets.checklist import ChecklistView
+from painclinic.screens.widgets.exam_grid import ExamGrid
+from painclinic.screens.widgets.follow_up import FollowUpPanel
+from painclinic.screens.widgets.red_flag_banner import RedFlagBanner
+from painclinic.session import VisitSession
+from painclinic.store import ConflictError, StoreError
+
+TABS = ("history", "exam", "body_map", "assessment")
+
+
+class VisitScreen(Screen[None]):
+    CSS_PATH = ["styles/checklist.tcss", "styles/assessment.tcss", "styles/visit.tcss"]
+    BINDINGS = [
+        Binding(
+            RedFlagBanner.ACK_KEY,
+            "acknowledge_flag",
+            "Acknowledge flag",
+            id="acknowledge",
+            priority=True,
+        ),
+        Binding("f2", "tab('history')", "History", id="tab_history"),
+        Binding("f3", "tab('exam')", "Exam", id="tab_exam"),
+        Binding("f4", "tab('body_map')", "Body map", id="tab_body_map"),
+        Binding("f5", "tab('assessment')", "Assessment", id="tab_assessment"),
+        Binding("ctrl+r", "red_flags", "Red flags", id="red_flags"),
+        Binding("ctrl+e", "export", "Export note", id="export"),
+        Binding("ctrl+l", "reload", "Reload saved", id="reload", show=False),
+        Binding("escape", "back", "Patients", id="back"),
+    ]
+
+    def __init__(self, session: VisitSession, tab: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.kb = load_knowledge()
+        self.initial_tab = tab if tab in TABS else "history"
+        self.last_update_ms = 0.0
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        yield Header()
+        yield RedFlagBanner(id="banner")
+        yield Static("", id="visit-title")
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
+            with TabPane("History (F2)", id="history"), Vertical():
+                if s.visit.visit.type == "follow_up":
+                    yield FollowUpPanel(s.pending_responses(), id="follow-up")
+                yield ChecklistView(self.kb, ("history", "red_flags", "screens"), id="checklist")
+            with TabPane("Exam (F3)", id="exam"):
+                yield ExamGrid(self.kb, id="exam-grid")
+            with TabPane("Body map (F4)", id="body_map"), VerticalScroll():
+                yield BodyMap(id="body-map")
+            with TabPane("Assessment (F5)", id="assessment"):
+                yield AssessmentPane(id="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "painclinic"
+        # The banner is read, not navigated: its acknowledgement key works from anywhere.
+        self.query_one(RedFlagBanner).can_focus = False
+        self._refresh_all()
+        self._focus_tab(self.initial_tab)
+        self.app.save_state(
+            visit=self.session.visit_id,  # type: ignore[attr-defined]
+            tab=self.initial_tab,
+        )
+
+    # ------------------------------------------------------------ pushing data down
+
+    def _refresh_all(self) -> None:
+        started = time.perf_counter()
+        s = self.session
+        v = s.visit
+        who = v.patient.name or v.patient.id
+        self.query_one("#visit-title", Static).update(
+            f"[b]{who}[/b]  {v.patient.id} · {v.age() or '?'} y · {v.patient.sex or ''} · "
+            f"{v.visit.type.replace('_', '-')} visit {v.visit.date} · {s.visit_id}"
+        )
+        banner = self.query_one(RedFlagBanner)
+        banner.flags = list(s.assessment.red_flags)
+        banner.acknowledged = s.acknowledged()
+        self.query_one(ChecklistView).load(s.record, s.facts, s.assessment.scores)
+        self.query_one(ExamGrid).load(s.record, s.facts, s.assessment.scores)
+        body = self.query_one(BodyMap)
+        body.markings = s.record.get("history", {}).get("body_map", {})
+        body.localized = [(r.root, r.side) for r in s.assessment.localization]
+        self.query_one(AssessmentPane).load(s.assessment, v.plan, v, s.previous)
+        if v.visit.type == "follow_up":
+            self.query_one(FollowUpPanel).show_comparison(v, s.previous)
+        self._status()
+        self.last_update_ms = (time.perf_counter() - started) * 1000
+
+    def _status(self, problem: str | None = None) -> None:
+        s = self.session
+        when = s.saved_at.astimezone().strftime(" %H:%M:%S")
+        shown = when if getattr(self.app, "show_save_times", True) else ""
+        text = f"Saved{shown} · revision {s.revision}"
+        if problem:
+            text = f"NOT SAVED: {problem}"
+        self.sub_title = text
+
+    # ------------------------------------------------------------ changes coming up
+
+    def _apply(self, change: Any, path: str | None = None) -> None:
+        """Run one session change; refresh on success, explain on refusal or conflict."""
+        try:
+            problem = change()
+        except ConflictError as exc:
+            self.app.notify(
+                f"{exc}  Press ctrl+l to load the saved version.",
+                title="Saved elsewhere",
+                severity="error",
+                timeout=30,
+            )
+            self._status("another terminal saved this visit (ctrl+l to load it)")
+            return
+        except StoreError as exc:
+            self.app.notify(str(exc), severity="error", timeout=30)
+            self._status(str(exc))
+            return
+        if problem:
+            if path:
+                for widget in (self.query_one(ChecklistView), self.query_one(ExamGrid)):
+                    widget.show_error(path, problem)
+            self._status(problem)
+            return
+        if path:
+            for widget in (self.query_one(ChecklistView), self.query_one(ExamGrid)):
+                widget.show_error(path, None)
+        self._refresh_all()
+
+    @on(FieldChanged)
+    def _field_changed(self, event: FieldChanged) -> None:
+        event.stop()
+        self._apply(lambda: self.session.set(event.path, event.value), event.path)
+
+    @on(BodyMap.Changed)
+    def _body_map_changed(self, event: BodyMap.Changed) -> None:
+        event.stop()
+        self._apply(lambda: self.session.set("history.body_map", event.markings or None))
+
+    @on(PlanChanged)
+    def _plan_changed(self, event: PlanChanged) -> None:
+        event.stop()
+        self._apply(lambda: self.session.set_plan(event.plan))
+
+    @on(RedFlagBanner.Acknowledged)
+    def _acknowledged(self, event: RedFlagBanner.Acknowledged) -> None:
+        event.stop()
+        now = dt.datetime.now(dt.UTC)
+        self._apply(lambda: self.session.acknowledge(event.flag_id, now))
+
+    @on(FollowUpPanel.ResponseRecorded)
+    def _response(self, event: FollowUpPanel.ResponseRecorded) -> None:
+        event.stop()
+        self._apply(
+            lambda: self.session.record_response(
+                event.intervention, event.relief_percent, event.hours, event.weeks
+            )
+        )
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self.app.save_state(
+            visit=self.session.visit_id,  # type: ignore[attr-defined]
+            tab=event.pane.id,
+        )
+
+    # ------------------------------------------------------------ actions
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        """Put the keyboard where the work of that tab starts."""
+        target = {
+            "history": "#checklist",
+            "exam": "#exam-grid",
+            "body_map": "#body-map",
+            "assessment": "#pane TrackList",
+        }[tab]  # decisions happen in the tracks
+        widget = self.query_one(target)
+        focusable = (
+            widget
+            if widget.can_focus
+            else next((w for w in widget.query("*") if w.can_focus and w.display), None)
+        )
+        if focusable is not None:
+            self.call_after_refresh(focusable.focus)
+
+    def action_red_flags(self) -> None:
+        self.action_tab("history")
+        self.query_one(ChecklistView).show_section("red_flags")
+
+    def action_acknowledge_flag(self) -> None:
+        self.query_one(RedFlagBanner).action_acknowledge()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "acknowledge_flag":
+            return bool(self.session.assessment.red_flags)
+        return True
+
+    def action_add_item(self) -> None:
+        self.action_tab("assessment")
+        self.query_one(AssessmentPane).run_action("add_item")
+
+    def action_reload(self) -> None:
+        self.session.reload()
+        self._refresh_all()
+        self.app.notify("Loaded the saved version of this visit.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        from painclinic.screens.export_dialog import ExportDialog
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice:
+                self._export(*choice)
+
+        self.app.push_screen(ExportDialog(), chosen)
+
+    def _export(self, fmt: str, deidentify: bool) -> None:
+        from painclinic.engine import assess
+        from painclinic.notes import FORMATS, render
+
+        visit = self.session.visit
+        if deidentify:
+            from painclinic.deidentify import deidentify as scrub
+
+            visit = scrub(visit)
+        content = render(visit, assess(visit), fmt)
+        store = self.app.store  # type: ignore[attr-defined]
+        folder = store.root / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        path = (
+            folder / f"{self.session.visit_id}-{stamp}{'-deid' if deidentify else ''}{FORMATS[fmt]}"
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        store.audit(
+            "export",
+            patient=self.session.visit.patient.id,
+            visit=self.session.visit_id,
+            fmt=fmt + ("+deidentified" if deidentify else ""),
+        )
+        self.app.notify(f"Wrote {path}", title="Note exported", timeout=20)

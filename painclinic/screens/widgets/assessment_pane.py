@@ -1,0 +1,353 @@
+"""The assessment split pane: working diagnosis on the left, the physician's plan on the right.
+
+Attributes down: the parent calls `load(assessment, plan, visit, previous)` after every change.
+Messages up: after each accept / decline / add / undo / checkpoint edit the pane posts
+`PlanChanged(new_plan)` (painclinic.screens.messages) with the WHOLE new plan; with no plan
+yet, the first decision creates one. The pane never imports the store or the session.
+
+Layout (styles in ../styles/assessment.tcss, loaded by the screen's CSS_PATH):
+
+    ┌ Working diagnosis ─┐┌ Plan tracks ─────────────────────┐
+    │ red flags,         ││ [✓ accepted] ...                 │
+    │ mechanism, roots,  ││ [ ] suggested ...                │
+    │ differential,      │├ Avoid and medication safety ─────┤
+    │ scores             ││ always visible                   │
+    └────────────────────┘└──────────────────────────────────┘
+    ┌ Dated checkpoints ──────────────────┐┌ Goals ──────────┐
+
+Reloading is cheap: each part redraws only when its own inputs changed, and the two lists
+rebuild their options (no widget is mounted or removed) keeping highlight and scroll.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+
+from painclinic.model import TRACKS, Added, Assessment, Declined, Plan, PlannedCheckpoint, Visit
+from painclinic.notes import labels as L
+from painclinic.screens.dialogs import AddItemDialog, CheckpointDateDialog, DeclineDialog
+from painclinic.screens.messages import PlanChanged
+
+from .checkpoint_list import CheckpointList, CheckpointRow
+from .diagnosis_view import DiagnosisView
+from .goal_list import GoalList
+from .safety_panel import SafetyPanel
+from .track_list import TrackList, TrackRow
+
+# ---------------------------------------------------------------- rows from data (pure)
+
+
+def track_rows(a: Assessment, plan: Plan | None) -> list[TrackRow]:
+    """Every track with its suggestions and the physician's decisions and additions."""
+    plan = plan or Plan()
+    accepted = set(plan.accepted)
+    declined = {d.id: d.reason for d in plan.declined}
+    avoid = {x.id: x.reason for x in a.avoid}
+    suggested = a.suggested_ids()
+    # Decisions on items this assessment no longer suggests stay visible, in their own track.
+    orphans: dict[str, list[str]] = {}
+    for tid in [*plan.accepted, *declined]:
+        if tid not in suggested:
+            track = L.treatment_track(tid)
+            orphans.setdefault(track if track in TRACKS else "other", []).append(tid)
+
+    rows: list[TrackRow] = []
+    for track in [*TRACKS, "other"]:
+        items = a.tracks.get(track, []) if track != "other" else []  # type: ignore[call-overload]
+        extra = list(dict.fromkeys(orphans.get(track, [])))
+        added = [(i, x) for i, x in enumerate(plan.added) if x.track == track]
+        if track == "other" and not extra:
+            continue
+        rows.append(TrackRow(key=f"h:{track}", kind="heading", label=track, track=track))
+        if not (items or extra or added):
+            rows.append(
+                TrackRow(key=f"e:{track}", kind="empty", label="(nothing suggested)", track=track)
+            )
+        for item in items:
+            rows.append(
+                TrackRow(
+                    key=f"i:{item.id}",
+                    kind="item",
+                    label=item.label,
+                    track=track,
+                    item_id=item.id,
+                    state=_state(item.id, accepted, declined),
+                    declined_reason=declined.get(item.id, ""),
+                    rationale=item.rationale,
+                    evidence_strength=item.evidence_strength,
+                )
+            )
+        for tid in extra:
+            note = "not among this assessment's suggestions"
+            if tid in avoid:
+                note += f"; CAUTION, the assessment advises avoiding it: {avoid[tid]}"
+            rows.append(
+                TrackRow(
+                    key=f"i:{tid}",
+                    kind="item",
+                    label=L.treatment(tid),
+                    track=track,
+                    item_id=tid,
+                    state=_state(tid, accepted, declined),
+                    declined_reason=declined.get(tid, ""),
+                    note=note,
+                )
+            )
+        for index, x in added:
+            rows.append(
+                TrackRow(
+                    key=f"a:{index}",
+                    kind="item",
+                    label=x.label,
+                    track=track,
+                    item_id=x.id,
+                    state="added",
+                    note="added by the physician",
+                    added_index=index,
+                )
+            )
+    return rows
+
+
+def _state(tid: str, accepted: set[str], declined: dict[str, str]) -> str:
+    if tid in accepted:
+        return "accepted"
+    if tid in declined:
+        return "declined"
+    return "suggested"
+
+
+def checkpoint_rows(a: Assessment, plan: Plan | None) -> list[CheckpointRow]:
+    """The plan's checkpoints by date, then the suggestions not yet in the plan."""
+    planned = list(plan.checkpoints) if plan is not None else []
+    track_of = {c.about: c.track for c in a.checkpoints}
+    rows = []
+    for i, c in sorted(enumerate(planned), key=lambda p: (p[1].date, p[0])):
+        about = c.about or ""
+        rows.append(
+            CheckpointRow(
+                key=f"p:{i}",
+                date=c.date,
+                label=c.label,
+                about=c.about,
+                track=(track_of.get(about) or L.treatment_track(about) or "") if about else "",
+                planned=True,
+                plan_index=i,
+                about_words=L.about(about) if about else "",
+            )
+        )
+    taken = {(c.about, c.label) for c in planned}
+    for i, c in enumerate(a.checkpoints):
+        if (c.about, c.label) in taken:
+            continue
+        rows.append(
+            CheckpointRow(
+                key=f"s:{i}",
+                date=c.date,
+                label=c.label,
+                about=c.about,
+                track=c.track,
+                about_words=L.about(c.about),
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- plan edits (pure)
+
+
+def with_accepted(plan: Plan, tid: str) -> Plan:
+    return plan.model_copy(
+        update={
+            "accepted": [*[x for x in plan.accepted if x != tid], tid],
+            "declined": [d for d in plan.declined if d.id != tid],
+        }
+    )
+
+
+def with_declined(plan: Plan, tid: str, reason: str) -> Plan:
+    return plan.model_copy(
+        update={
+            "accepted": [x for x in plan.accepted if x != tid],
+            "declined": [
+                *[d for d in plan.declined if d.id != tid],
+                Declined(id=tid, reason=reason),
+            ],
+        }
+    )
+
+
+def with_undone(plan: Plan, row: TrackRow) -> Plan:
+    if row.state == "added":
+        return plan.model_copy(
+            update={"added": [x for i, x in enumerate(plan.added) if i != row.added_index]}
+        )
+    return plan.model_copy(
+        update={
+            "accepted": [x for x in plan.accepted if x != row.item_id],
+            "declined": [d for d in plan.declined if d.id != row.item_id],
+        }
+    )
+
+
+def with_added(plan: Plan, item: Added) -> Plan:
+    return plan.model_copy(update={"added": [*plan.added, item]})
+
+
+def with_checkpoint(plan: Plan, row: CheckpointRow, date: dt.date | None = None) -> Plan:
+    """Take a proposal into the plan (optionally re-dated) or re-date a planned one."""
+    new = PlannedCheckpoint(date=date or row.date, label=row.label, about=row.about)
+    cps = list(plan.checkpoints)
+    if row.planned:
+        cps[row.plan_index] = new
+    else:
+        cps.append(new)
+    cps.sort(key=lambda c: c.date)
+    return plan.model_copy(update={"checkpoints": cps})
+
+
+def without_checkpoint(plan: Plan, row: CheckpointRow) -> Plan:
+    cps = [c for i, c in enumerate(plan.checkpoints) if i != row.plan_index]
+    return plan.model_copy(update={"checkpoints": cps})
+
+
+# ---------------------------------------------------------------- the widget
+
+
+class AssessmentPane(Widget):
+    """Split pane: diagnosis | tracks + avoid/safety; checkpoints + goals below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("plus", "add_item", "Add item…", key_display="+", id="assessment_pane.add"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.assessment: Assessment | None = None
+        self.plan: Plan | None = None
+        self.visit: Visit | None = None
+        self.previous: Visit | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="ap-split"):
+            with VerticalScroll(id="ap-left") as left:
+                left.border_title = "Working diagnosis"
+                yield DiagnosisView(id="ap-diagnosis")
+            with Vertical(id="ap-right"):
+                tracks = TrackList(id="ap-tracks")
+                tracks.border_title = "Plan tracks: suggestions, the physician decides"
+                tracks.border_subtitle = "a accept · d decline · u undo · r why · + add"
+                yield tracks
+                with VerticalScroll(id="ap-safety-box") as box:
+                    box.border_title = "Medication safety and avoid (always shown)"
+                    yield SafetyPanel(id="ap-safety")
+        with Horizontal(id="ap-bottom"):
+            cps = CheckpointList(id="ap-checkpoints")
+            cps.border_title = "Dated checkpoints"
+            cps.border_subtitle = "a add to plan · e edit date · x remove"
+            yield cps
+            with VerticalScroll(id="ap-goals-box") as goals:
+                goals.border_title = "Functional goals"
+                yield GoalList(id="ap-goals")
+
+    def on_mount(self) -> None:
+        self._refresh_view()
+
+    def focus(self, scroll_visible: bool = True) -> AssessmentPane:
+        """Focusing the pane focuses its tracks, where the decisions are made."""
+        self.query_one(TrackList).focus(scroll_visible)
+        return self
+
+    # ------------------------------------------------------------ data in
+
+    def load(
+        self,
+        assessment: Assessment,
+        plan: Plan | None,
+        visit: Visit,
+        previous: Visit | None = None,
+    ) -> None:
+        """Show this assessment and plan; parts whose inputs did not change are not redrawn."""
+        self.assessment, self.plan, self.visit, self.previous = assessment, plan, visit, previous
+        if self.is_mounted:
+            self._refresh_view()
+
+    def _refresh_view(self) -> None:
+        a, visit = self.assessment, self.visit
+        if a is None or visit is None:
+            return
+        self.query_one(DiagnosisView).show(a)
+        self.query_one(TrackList).show(track_rows(a, self.plan))
+        self.query_one(SafetyPanel).show(a)
+        self.query_one(CheckpointList).show(checkpoint_rows(a, self.plan))
+        self.query_one(GoalList).show(visit, self.previous)
+
+    # ------------------------------------------------------------ messages up
+
+    def _commit(self, plan: Plan) -> None:
+        """Show the new plan at once (the next key builds on it) and send it up whole."""
+        self.plan = plan
+        self._refresh_view()
+        self.post_message(PlanChanged(plan))
+
+    @property
+    def _base(self) -> Plan:
+        return self.plan if self.plan is not None else Plan()
+
+    @on(TrackList.Requested)
+    def _track_request(self, event: TrackList.Requested) -> None:
+        event.stop()
+        row = event.row
+        if event.verb == "undo":
+            self._commit(with_undone(self._base, row))
+        elif row.item_id is None:
+            return
+        elif event.verb == "accept":
+            self._commit(with_accepted(self._base, row.item_id))
+        elif event.verb == "decline":
+            item_id = row.item_id
+
+            def declined(reason: str | None) -> None:
+                if reason is not None:
+                    self._commit(with_declined(self._base, item_id, reason))
+
+            self.app.push_screen(DeclineDialog(row.label, row.declined_reason), declined)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_item":
+            return self.assessment is not None
+        return True
+
+    def action_add_item(self) -> None:
+        current = self.query_one(TrackList).current
+        track = current.track if current is not None and current.track in TRACKS else None
+
+        def added(item: Added | None) -> None:
+            if item is not None:
+                self._commit(with_added(self._base, item))
+
+        self.app.push_screen(AddItemDialog(track or "coordination"), added)  # type: ignore[arg-type]
+
+    @on(CheckpointList.Requested)
+    def _checkpoint_request(self, event: CheckpointList.Requested) -> None:
+        event.stop()
+        row = event.row
+        if event.verb == "accept":
+            self._commit(with_checkpoint(self._base, row))
+        elif event.verb == "remove":
+            self._commit(without_checkpoint(self._base, row))
+        elif event.verb == "edit_date":
+            earliest = self.visit.visit.date if self.visit is not None else None
+
+            def dated(date: dt.date | None) -> None:
+                if date is not None:
+                    self._commit(with_checkpoint(self._base, row, date))
+
+            self.app.push_screen(CheckpointDateDialog(row.label, row.date, earliest), dated)

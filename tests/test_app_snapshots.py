@@ -1,0 +1,71 @@
+"""Snapshots of the main screens at a fixed size (pytest-textual-snapshot; pinned textual).
+
+Deterministic: a fixed 'today', no remembered state, no save times, the demo patients.
+Update with `pytest tests/test_app_snapshots.py --snapshot-update`, then look at the report
+before accepting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from painclinic.demo import load_demo
+from painclinic.screens.app import PainClinicApp
+from painclinic.store import Store
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="module")
+def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("snap") / "store"
+    load_demo(Store(root))
+    return root
+
+
+def app_on(root: Path) -> PainClinicApp:
+    return PainClinicApp(
+        Store(root), today=lambda: dt.date(2026, 11, 27), remember=False, show_save_times=False
+    )
+
+
+def test_patients_screen(snap_compare, demo_root: Path) -> None:
+    assert snap_compare(app_on(demo_root), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("tab", ["history", "exam", "body_map", "assessment"])
+def test_visit_tabs_of_seed_case_1(snap_compare, demo_root: Path, tab: str) -> None:
+    app = app_on(demo_root)
+
+    async def open_visit(pilot) -> None:
+        app.open_visit("demo-01-v1", tab=tab)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_visit)
+
+
+def test_red_flag_banner_on_the_cauda_equina_visit(snap_compare, demo_root: Path) -> None:
+    app = app_on(demo_root)
+
+    async def open_visit(pilot) -> None:
+        app.open_visit("demo-04-v1", tab="assessment")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_visit)
+
+
+def test_body_map_with_markings_at_80_by_24(snap_compare, demo_root: Path) -> None:
+    app = app_on(demo_root)
+
+    async def open_visit(pilot) -> None:
+        app.open_visit("demo-01-v1", tab="body_map")
+        await pilot.pause()
+        await pilot.press("p", "space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_visit)
