@@ -30,16 +30,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document
 
 from painclinic.atomic import FILE_MODE, Tables, Unparseable, make_dir, move_aside
-from painclinic.model import Patient, Visit
 from painclinic.shards import ShardIndex, record_date, summary_entry
+
+if TYPE_CHECKING:  # the models load on first use, so listing patients starts fast
+    from painclinic.model import Patient, Visit
 from painclinic.storefiles import (
     MIGRATIONS,
     SCHEMA,
@@ -52,7 +53,6 @@ from painclinic.storefiles import (
     now,
     stamp,
 )
-from painclinic.validation import visit_from_data
 
 ENV_VAR = "PAINCLINIC_DATA"
 HISTORY_KEPT = 50  # (revision, saved_at) pairs kept per visit, to date a stale base in a conflict
@@ -141,6 +141,10 @@ class Store:
     def get_patient(self, patient_id: str) -> Patient:
         tables = self._read_patient(patient_id)
         doc = tables.get("patient", {}).get("1") or {"patient": {"id": patient_id}}
+        from pydantic import ValidationError  # loaded here: listing patients never needs it
+
+        from painclinic.model import Patient
+
         try:
             return Patient.model_validate(doc["patient"])
         except ValidationError:  # its text quotes the values: keep patient data out of messages
@@ -235,6 +239,8 @@ class Store:
         doc = tables.get("visits", {}).get(str(n))
         if doc is None:
             raise self._visit_not_found(visit_id)
+        from painclinic.validation import visit_from_data
+
         visit = visit_from_data(doc["record"], source=str(self._patient_path(patient_id)))
         saved_at = dt.datetime.fromisoformat(doc["saved_at"])
         return StoredVisit(visit_id, patient_id, doc["revision"], saved_at, visit)

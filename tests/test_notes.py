@@ -560,3 +560,22 @@ def test_deidentified_note_holds_no_name_id_or_real_date(private: Visit, fmt: st
     assert anon.patient.id in text
     if fmt in ("md", "txt", "html", "pdf"):
         assert "[name]" in text
+
+
+def test_comments_and_body_map_markings_flow_into_the_note() -> None:
+    """Issue 4: an optional comment on any checklist item flows into the note."""
+    from painclinic import assess
+    from tests.builders import visit
+
+    v = visit(
+        history={
+            "region": "low_back",
+            "pain": {"now": 6},
+            "comments": {"history.pain.now": "worse after the night shift"},
+            "body_map": {"L5": {"left": ["pain", "numbness"]}},
+        }
+    )
+    for fmt in ("md", "txt", "html"):
+        note = render(v, assess(v), fmt).decode()
+        assert "worse after the night shift" in note, fmt
+        assert "L5 left: pain, numbness" in note, fmt

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from painclinic.knowledge import load_knowledge
 from painclinic.model import (
     TRACKS,
     Assessment,
@@ -236,7 +237,34 @@ def _subjective(visit: Visit, a: Assessment, not_asked: list[str]) -> Section:
     if scores:
         s.heading("Instrument scores")
         s.bullets(scores)
+    if h.body_map:
+        s.heading("Body map (patient's markings by dermatome)")
+        s.bullets(_body_map(h.body_map))
+    if h.comments:
+        s.heading("Physician's comments")
+        s.bullets([f"{_comment_label(path)}: {text}" for path, text in sorted(h.comments.items())])
     return s.build()
+
+
+def _body_map(marks: dict[str, dict[str, list[str]]]) -> list[str]:
+    """`{"L5": {"left": ["pain", "numbness"]}}` -> `L5 left: pain, numbness`."""
+    order = list(load_knowledge().anatomy.dermatomes)
+    rows = []
+    for derm in sorted(marks, key=lambda d: order.index(d) if d in order else len(order)):
+        for side in ("left", "right"):
+            kinds = marks[derm].get(side)
+            if kinds:
+                rows.append(f"{derm} {side}: {', '.join(kinds)}")
+    return rows
+
+
+def _comment_label(path: str) -> str:
+    """A comment is keyed by its item's field path: name the item as the checklist does."""
+    for section in load_knowledge().checklist.sections:
+        for q in section.questions:
+            if q.field == path:
+                return q.prompt.rstrip("?")
+    return L.words(path.rsplit(".", 1)[-1]).capitalize()
 
 
 def _function(measure: str, value: float | str) -> str:

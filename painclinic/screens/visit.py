@@ -56,6 +56,7 @@ class VisitScreen(Screen[None]):
         self.kb = load_knowledge()
         self.initial_tab = tab if tab in TABS else "history"
         self.last_update_ms = 0.0
+        self.last_change_ms = 0.0
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -124,6 +125,14 @@ class VisitScreen(Screen[None]):
 
     def _apply(self, change: Any, path: str | None = None) -> None:
         """Run one session change; refresh on success, explain on refusal or conflict."""
+        started = time.perf_counter()
+        try:
+            self._apply_change(change, path)
+        finally:
+            # validation + assessment + autosave + widget updates, for bench/startup.py
+            self.last_change_ms = (time.perf_counter() - started) * 1000
+
+    def _apply_change(self, change: Any, path: str | None) -> None:
         try:
             problem = change()
         except ConflictError as exc:
