@@ -109,25 +109,6 @@ def knowledge(
         typer.echo(f"  {size:4d} {name}")
 
 
-@app.command("demo-app", hidden=True)
-def demo_app(ctx: typer.Context) -> None:
-    """Until the clinic app lands: open the demo database as a text overview."""
-    from rich.console import Console
-    from rich.rule import Rule
-
-    console = Console()
-    root = ["--data-dir", str(ctx.obj["data_dir"])] if ctx.obj.get("data_dir") else []
-    command = typer.main.get_command(app)
-    for title, args in (
-        ("Loading the demo patients", ["demo"]),
-        ("Patients", ["patients"]),
-        ("Follow-up worklist, next 14 days", ["checkpoints", "--due-within", "14d"]),
-        ("Seed case 1, first visit", ["show", "demo-01-v1"]),
-    ):
-        console.print(Rule(title))
-        command.main([*root, *args], standalone_mode=False)
-
-
 cli_records.register(app)
 
 
