@@ -48,16 +48,21 @@ class PainClinicApp(App[None]):
         self.today = today
         self.remember = remember
         self.show_save_times = show_save_times  # off for deterministic snapshots
-        self.theme = self._state().get("theme", "textual-dark")
+        # Read once, before the patient list (which clears it when shown) can run.
+        self._resume = self._state()
+        self.theme = self._resume.get("theme", "textual-dark")
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The patient list is the base screen (no blank screen drawn first)."""
         from painclinic.screens.patients import PatientsScreen
 
-        self.push_screen(PatientsScreen())
-        last = self._state().get("visit")
+        return PatientsScreen()
+
+    def on_mount(self) -> None:
+        last = self._resume.get("visit")
         if last:
             try:
-                self.open_visit(last, tab=self._state().get("tab"))
+                self.open_visit(last, tab=self._resume.get("tab"))
             except StoreError:
                 self.notify("The last open visit could not be reopened.", severity="warning")
 
