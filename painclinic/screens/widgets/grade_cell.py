@@ -30,6 +30,16 @@ _MOVE_BINDINGS: list[BindingType] = [
 ]
 
 
+def _letter_keys(keys: dict[str, str]) -> tuple[list[BindingType], str]:
+    """Bindings and the one-line key help for cells set by a letter per grade."""
+    bindings: list[BindingType] = [
+        Binding(key, f"set('{grade}')", grade.replace("_", " ").capitalize())
+        for key, grade in keys.items()
+    ]
+    help_text = ", ".join(f"{k} {g.replace('_', ' ')}" for k, g in keys.items())
+    return [*bindings, *_MOVE_BINDINGS], f"{help_text}, backspace clears"
+
+
 class GradeCell(Widget, can_focus=True):
     """Base cell: subclasses set GRADES (value -> shown text) and their key BINDINGS."""
 
@@ -170,17 +180,11 @@ class SensoryCell(GradeCell):
     }
     NORMAL = "normal"
     KIND = "sensation"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "set('normal')", "Normal"),
-        Binding("r", "set('reduced')", "Reduced"),
-        Binding("a", "set('absent')", "Absent"),
-        Binding("i", "set('increased')", "Increased"),
-        *_MOVE_BINDINGS,
-    ]
+    BINDINGS, _HELP = _letter_keys({"n": "normal", "r": "reduced", "a": "absent", "i": "increased"})
 
     @classmethod
     def key_help(cls) -> str:
-        return "n normal, r reduced, a absent, i increased, backspace clears"
+        return cls._HELP
 
 
 class ReflexCell(GradeCell):
@@ -192,17 +196,11 @@ class ReflexCell(GradeCell):
     }
     NORMAL = "normal"
     KIND = "reflex"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "set('normal')", "Normal"),
-        Binding("r", "set('reduced')", "Reduced"),
-        Binding("a", "set('absent')", "Absent"),
-        Binding("b", "set('brisk')", "Brisk"),
-        *_MOVE_BINDINGS,
-    ]
+    BINDINGS, _HELP = _letter_keys({"n": "normal", "r": "reduced", "a": "absent", "b": "brisk"})
 
     @classmethod
     def key_help(cls) -> str:
-        return "n normal, r reduced, a absent, b brisk, backspace clears"
+        return cls._HELP
 
 
 class TestCell(GradeCell):
@@ -217,17 +215,13 @@ class TestCell(GradeCell):
     }
     NORMAL = "negative"
     KIND = "result"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "set('positive')", "Positive"),
-        Binding("n", "set('negative')", "Negative"),
-        Binding("e", "set('equivocal')", "Equivocal"),
-        Binding("d", "set('not_done')", "Not done"),
-        *_MOVE_BINDINGS,
-    ]
+    BINDINGS, _HELP = _letter_keys(
+        {"p": "positive", "n": "negative", "e": "equivocal", "d": "not_done"}
+    )
 
     @classmethod
     def key_help(cls) -> str:
-        return "p positive, n negative, e equivocal, d not done, backspace clears"
+        return cls._HELP
 
 
 CELL_TYPES: dict[str, type[GradeCell]] = {
