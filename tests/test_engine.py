@@ -418,3 +418,44 @@ def test_an_urgent_red_flag_defers_even_procedures_nociplastic_pain_would_allow(
     flagged = assessed(**merge(crps, {"history": {"red_flags": {"fever": True}}}))
     assert "sympathetic_block" not in ids(flagged)
     assert "red flag" in avoided(flagged)["sympathetic_block"]
+
+
+def test_a_weak_numb_hand_without_radicular_pain_is_not_a_radiculopathy() -> None:
+    """Regression: deficits alone (e.g. CRPS) must not localize a root."""
+    hand = assessed(
+        history={"region": "wrist_hand", "side": "right", "radiation": []},
+        exam={
+            "motor": {"wrist_extension": {"left": 5, "right": 4}},
+            "sensory": {"C6": {"right": "reduced"}},
+        },
+    )
+    assert hand.localization == []
+    neck = assessed(
+        history={"region": "neck", "side": "right", "radiation": ["arm_to_hand"]},
+        exam={
+            "motor": {"wrist_extension": {"left": 5, "right": 4}},
+            "sensory": {"C6": {"right": "reduced"}},
+        },
+    )
+    assert [(r.root, r.side) for r in neck.localization][:1] == [("C6", "right")]
+
+
+def test_standing_pain_eased_by_sitting_is_not_neurogenic_claudication() -> None:
+    facet = assessed(
+        patient={"age": 64},
+        history={
+            "radiation": ["buttock_thigh"],
+            "aggravating": ["standing"],
+            "relieving": ["sitting"],
+        },
+    )
+    assert "lumbar_spinal_stenosis" not in {d.id for d in facet.differential}
+    walking = assessed(
+        patient={"age": 64},
+        history={
+            "radiation": ["buttock_thigh"],
+            "aggravating": ["walking"],
+            "relieving": ["sitting"],
+        },
+    )
+    assert "lumbar_spinal_stenosis" in {d.id for d in walking.differential}

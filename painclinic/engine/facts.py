@@ -344,7 +344,7 @@ def _history_facts(visit: Visit, f: Facts) -> None:
     if {"desk_work", "screen_work"} & set(h.aggravating) or "screen_work_minutes" in h.function:
         f.add("desk_work", "desk or screen work limits")
     if (
-        {"walking", "standing"} & set(h.aggravating)
+        "walking" in h.aggravating  # claudication is walking-provoked (standing alone is not)
         and {"sitting", "flexion", "bending_forward"} & set(h.relieving)
         and leg
     ):

@@ -3,7 +3,9 @@
 Each root and side is scored: concordant pain distribution +1, sensory change in its
 dermatome +1, MRC 4 or less in its key muscle +2, reduced reflex +2, positive root-appropriate
 provocative test +1, imaging lesion meeting that root +1. A root is reported only with at least
-one objective deficit at that root and side and a score of 3 or more. Upper motor neuron signs
+one objective deficit at that root and side, a score of 3 or more, and radicular support
+(radiating pain, a tension sign, concordant imaging or spinal pain), so a weak numb hand
+in CRPS is not called a radiculopathy. Upper motor neuron signs
 stop radiculopathy logic (cord or brain, not root); a symmetric distal pattern is a
 polyneuropathy, not a radiculopathy.
 """
@@ -110,7 +112,12 @@ def localize(visit: Visit, kb: KnowledgeBase, facts: Facts) -> list[RootLevel]:
             if (root, side) in from_imaging:
                 score += 1
                 evidence.append(from_imaging[(root, side)])
-            if score >= MIN_SCORE:
+            # Deficits alone (a weak, numb hand in CRPS) are not a radiculopathy: the root also
+            # needs radicular pain, a root tension sign, concordant imaging or spinal pain.
+            radicular = bool(
+                radiation or tests or (root, side) in from_imaging or "spine_region" in facts
+            )
+            if score >= MIN_SCORE and radicular:
                 results.append(RootLevel(root=root, side=side, score=score, evidence=evidence))
     results.sort(key=lambda r: (-r.score, order.index(r.root), r.side))
     if len(results) >= 2 and results[0].score == results[1].score:
