@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from painclinic import cli_records
+from painclinic.cli_practice import practice_app
 
 app = typer.Typer(
     name="painclinic",
@@ -110,6 +111,7 @@ def knowledge(
 
 
 cli_records.register(app)
+app.add_typer(practice_app, name="practice")
 
 
 def main() -> None:
