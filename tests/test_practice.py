@@ -194,3 +194,22 @@ def test_practice_cli_lists_scores_and_reports_progress(tmp_path: Path) -> None:
     assert "Weakest areas" in shown.stdout
     unknown = runner.invoke(cli, ["practice", "score", "no-such-case", str(good)])
     assert unknown.exit_code == 2 and "no teaching case" in unknown.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_every_key_item_can_be_reached_on_the_case(case: TeachingCase) -> None:
+    """A resident must be able to ask every must-ask item: the checklist shows it for the
+    case's own record (its relevance rules hold on the truth)."""
+    from painclinic.engine.facts import build_facts
+    from painclinic.screens.widgets.checklist_logic import holds, relevant_questions
+
+    facts = build_facts(case.truth, KB)
+    shown = {
+        q.field
+        for s in KB.checklist.sections
+        if holds(s.when, facts)
+        for q in relevant_questions(s, facts)
+    }
+    grid = ("exam.motor.", "exam.sensory.", "exam.reflexes.")  # every root: `l` in the grid
+    for item in [*case.key.must_ask, *case.key.must_examine]:
+        assert item.item in shown or item.item.startswith(grid), item.item
