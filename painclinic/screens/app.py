@@ -32,7 +32,7 @@ class PainClinicApp(App[None]):
     COMMANDS = App.COMMANDS | {VisitCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", id="theme"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="theme"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -78,6 +78,16 @@ class PainClinicApp(App[None]):
         from painclinic.screens.visit import VisitScreen
 
         self.push_screen(VisitScreen(session, tab="history"))  # type: ignore[arg-type]
+
+    def start_practice(self, case_id: str, resident: str) -> None:
+        """Open a teaching case for a resident (the case list stays underneath)."""
+        from painclinic.practice import get_case
+        from painclinic.screens.practice import PracticeCasesScreen
+        from painclinic.screens.practice_visit import PracticeVisitScreen
+
+        case = get_case(case_id)
+        self.push_screen(PracticeCasesScreen(resident=resident))
+        self.push_screen(PracticeVisitScreen(case, resident))
 
     # ------------------------------------------------------------ actions
 

@@ -12,11 +12,14 @@ class VisitCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, str]]:
         screen = self.screen
-        if not hasattr(screen, "session"):
+        if type(screen).__name__ == "PatientsScreen":
             return [
                 ("New patient", "Register a new patient", "new_patient"),
                 ("Search patients", "Find a patient by name or id", "focus_search"),
+                ("Practice cases", "Resident practice: teaching cases", "practice"),
             ]
+        if not hasattr(screen, "session"):
+            return []  # practice screens and dialogs: their keys are in the footer
         return [
             ("Jump to red flags", "Show the red-flag screen of the checklist", "red_flags"),
             ("Export note", "Write the visit note (md, txt, html, pdf, fhir, ics)", "export"),

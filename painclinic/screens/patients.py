@@ -19,7 +19,8 @@ class PatientsScreen(Screen[None]):
         Binding("n", "new_patient", "New patient", id="new_patient"),
         Binding("i", "new_initial", "New visit", id="new_initial"),
         Binding("f", "new_follow_up", "Follow-up", id="new_follow_up"),
-        Binding("o", "open_visit", "Open visit", id="open_visit"),
+        Binding("o", "open_visit", "Open", id="open_visit"),
+        Binding("r", "practice", "Practice", id="practice"),
     ]
 
     def __init__(self) -> None:
@@ -165,6 +166,11 @@ class PatientsScreen(Screen[None]):
             self.app.today(),
         )  # type: ignore
         self.app.start_visit(session)  # type: ignore[attr-defined]
+
+    def action_practice(self) -> None:
+        from painclinic.screens.practice import PracticeCasesScreen
+
+        self.app.push_screen(PracticeCasesScreen())
 
     def action_open_visit(self) -> None:
         visits = self.query_one("#visits", DataTable)
