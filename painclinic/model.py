@@ -37,6 +37,17 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegative = Annotated[float, Field(ge=0)]
 
 
+def record_value(record: Any, path: str) -> Any:
+    """The value at a dotted field path of a visit record dict (None when absent), e.g.
+    `history.pain.now`: the paths the checklist, the session and practice cases use."""
+    node: Any = record
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 class Record(BaseModel):
     """Base for visit-record parts: unknown keys are errors, never silently ignored."""
 

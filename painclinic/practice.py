@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from painclinic.knowledge import YamlLoader, data_dir
-from painclinic.model import Visit
+from painclinic.model import Visit, record_value
 from painclinic.validation import visit_from_data
 
 CATEGORIES = (
@@ -178,12 +178,7 @@ def get_case(case_id: str) -> TeachingCase:
 
 def reveal(case: TeachingCase, path: str) -> Any:
     """The case's finding at a checklist field path (None when it was not recorded)."""
-    node: Any = case.truth.to_record()
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+    return record_value(case.truth.to_record(), path)
 
 
 def load_attempt(path: Path) -> Attempt:

@@ -19,7 +19,7 @@ from painclinic.engine import assess
 from painclinic.engine.expr import Facts
 from painclinic.engine.facts import build_facts
 from painclinic.knowledge import KnowledgeBase, load_knowledge
-from painclinic.model import Assessment, Patient, Plan, Visit
+from painclinic.model import Assessment, Patient, Plan, Visit, record_value
 from painclinic.store import Store, StoredVisit
 from painclinic.validation import VisitError, visit_from_data
 
@@ -120,12 +120,7 @@ class VisitSession:
     # ------------------------------------------------------------ reading
 
     def get(self, path: str) -> Any:
-        node: Any = self.record
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return record_value(self.record, path)
 
     def pending_responses(self) -> list[PendingResponse]:
         """Earlier interventional or medication items not yet asked about at this visit."""

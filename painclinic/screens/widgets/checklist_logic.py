@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from painclinic.engine.expr import evaluate
 from painclinic.knowledge import KnowledgeBase, Question, Section
-from painclinic.model import Visit
+from painclinic.model import Visit, record_value
 
 SIDES = ("left", "right")
 SIDE_TYPES = ("mrc_sides", "sensory_sides", "reflex_sides", "test_sides")
@@ -37,12 +37,7 @@ FieldKind = Literal["scalar", "list_str", "list_model", "dict"]
 
 
 def get_path(record: Mapping[str, Any] | None, path: str) -> Any:
-    node: Any = record
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
+    return record_value(dict(record) if record is not None else None, path)
 
 
 def is_empty(value: Any) -> bool:
