@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from painclinic.exports import write_new_private
 
 if TYPE_CHECKING:
     from painclinic.store import Store
@@ -58,13 +59,6 @@ def _table(columns: list[str], rows: list[list[str]]) -> None:
     for row in rows:
         table.add_row(*row)
     Console().print(table)
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    """Exports hold patient data: write them owner-readable only, and never over a file."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
 
 
 def register(app: typer.Typer) -> None:
@@ -343,7 +337,7 @@ def _export_one(store: Store, visit_id: str, fmt: str, out: Path | None, deident
         sys.stdout.flush()
     else:
         try:
-            _write_private(out, content)
+            write_new_private(out, content)
         except FileExistsError:
             typer.echo(
                 f"painclinic: {out} exists; choose another name (nothing was overwritten)", err=True
@@ -375,7 +369,7 @@ def _export_all(store: Store, fmt: str, out: Path, since: dt.date | None, deiden
             if target.exists():
                 typer.echo(f"painclinic: {target} exists; skipped (nothing overwritten)", err=True)
             else:
-                _write_private(target, content)
+                write_new_private(target, content)
                 store.audit(
                     "export",
                     patient=patient_id,

@@ -4,8 +4,6 @@ beside the resident's. `e` writes the Markdown feedback (`feedback_markdown`) to
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 
 from rich.text import Text
@@ -220,19 +218,17 @@ class PracticeScoreScreen(Screen[None]):
     # ------------------------------------------------------------ actions
 
     def action_export(self) -> None:
+        from painclinic.exports import export_path, write_new_private
+
         store = self.app.store  # type: ignore[attr-defined]
-        folder = store.root / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         who = re.sub(r"[^a-z0-9]+", "-", self.attempt.resident.lower()).strip("-") or "resident"
-        path = folder / f"practice-{self.case.id}-{who}-{stamp}.md"
-        if path.exists():
+        path = export_path(store.root, f"practice-{self.case.id}-{who}", ".md")
+        text = feedback_markdown(self.case, self.attempt, self.report)
+        try:
+            write_new_private(path, text.encode("utf-8"))
+        except FileExistsError:
             self.app.notify(f"Already written: {path}", timeout=20)
             return
-        text = feedback_markdown(self.case, self.attempt, self.report)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
         self.exported = str(path)
         self.query_one("#score-export", Static).update(
             Content.assemble(("Feedback written to ", "bold"), str(path))

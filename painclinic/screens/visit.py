@@ -5,7 +5,6 @@ validates, recomputes and autosaves, and the screen hands the results back down.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from typing import Any
 
@@ -262,16 +261,13 @@ class VisitScreen(Screen[None]):
 
             visit = scrub(visit)
         content = render(visit, assess(visit), fmt)
+        from painclinic.exports import export_path, write_new_private
+
         store = self.app.store  # type: ignore[attr-defined]
-        folder = store.root / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        path = (
-            folder / f"{self.session.visit_id}-{stamp}{'-deid' if deidentify else ''}{FORMATS[fmt]}"
+        path = export_path(
+            store.root, self.session.visit_id, ("-deid" if deidentify else "") + FORMATS[fmt]
         )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+        write_new_private(path, content)
         store.audit(
             "export",
             patient=self.session.visit.patient.id,
