@@ -305,13 +305,14 @@ def register(app: typer.Typer) -> None:
 
 def _next(checkpoints: list[dict[str, str]]) -> str:
     """The next checkpoint; an overdue one first, in words, so it cannot be missed."""
-    today = dt.date.today().isoformat()
-    dates = sorted(c["date"] for c in checkpoints)
-    overdue = [d for d in dates if d < today]
-    upcoming = [d for d in dates if d >= today]
+    from painclinic.worklist import next_due
+
+    overdue, upcoming = next_due(
+        (dt.date.fromisoformat(c["date"]) for c in checkpoints), dt.date.today()
+    )
     if overdue:
-        return f"OVERDUE since {overdue[0]}"
-    return upcoming[0] if upcoming else ""
+        return f"OVERDUE since {overdue}"
+    return str(upcoming or "")
 
 
 def _note_bytes(store: Store, visit_id: str, fmt: str, deidentify: bool) -> tuple[bytes, str]:

@@ -7,9 +7,9 @@ visit with no physician plan contributes the engine's suggested checkpoints, mar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from painclinic.engine import assess
 from painclinic.store import Store
 
 
@@ -37,6 +37,8 @@ def worklist(
     due_within_days: int | None = None,
     overdue_only: bool = False,
 ) -> list[WorkItem]:
+    from painclinic.engine import assess  # only for visits without a physician plan
+
     items: list[WorkItem] = []
     for patient in store.patients():
         if patient.checkpoints:
@@ -60,6 +62,14 @@ def worklist(
         horizon = today + dt.timedelta(days=due_within_days)
         items = [i for i in items if i.date <= horizon]
     return sorted(items, key=lambda i: (i.date, i.patient_name, i.patient_id, i.label))
+
+
+def next_due(dates: Iterable[dt.date], today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """(earliest overdue, next upcoming) checkpoint date: an overdue one is shown first."""
+    ordered = sorted(dates)
+    overdue = next((d for d in ordered if d < today), None)
+    upcoming = next((d for d in ordered if d >= today), None)
+    return overdue, upcoming
 
 
 def parse_span(text: str) -> int:

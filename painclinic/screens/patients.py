@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from painclinic.store import PatientSummary, StoreError
+from painclinic.worklist import next_due
 
 
 class PatientsScreen(Screen[None]):
@@ -64,10 +65,8 @@ class PatientsScreen(Screen[None]):
         for p in self._all:
             if needle and needle not in p.name.lower() and needle not in p.id.lower():
                 continue
-            dates = sorted(d for d, _, _ in p.checkpoints)
-            overdue = [d for d in dates if d < today]
-            upcoming = [d for d in dates if d >= today]
-            nxt = f"OVERDUE {overdue[0]}" if overdue else str(upcoming[0]) if upcoming else ""
+            overdue, upcoming = next_due((d for d, _, _ in p.checkpoints), today)
+            nxt = f"OVERDUE {overdue}" if overdue else str(upcoming or "")
             age = f"{p.age or '?'} {(p.sex or '?')[0].upper()}"
             table.add_row(
                 p.id, p.name, age, str(p.last_visit or ""), str(p.visit_count), nxt, key=p.id
