@@ -15,9 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from painclinic.engine import assess
+from painclinic.engine import assess_with_facts
 from painclinic.engine.expr import Facts
-from painclinic.engine.facts import build_facts
 from painclinic.knowledge import KnowledgeBase, load_knowledge
 from painclinic.model import Assessment, Patient, Plan, Visit, record_value
 from painclinic.store import Store, StoredVisit
@@ -207,8 +206,7 @@ class VisitSession:
         self._recompute()
 
     def _recompute(self) -> None:
-        self.assessment = assess(self.visit, self.kb)
-        self.facts = build_facts(self.visit, self.kb)
+        self.assessment, self.facts = assess_with_facts(self.visit, self.kb)
 
 
 def _assign(node: dict[str, Any], parts: list[str], value: Any) -> None:

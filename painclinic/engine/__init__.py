@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from painclinic.engine.checkpoints import schedule
 from painclinic.engine.differential import rank_differential
-from painclinic.engine.expr import evaluate, evidence_for
+from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.engine.facts import build_facts
 from painclinic.engine.localization import localize
 from painclinic.engine.mechanism import classify
@@ -26,11 +26,17 @@ from painclinic.model import (
     VisitRef,
 )
 
-__all__ = ["assess"]
+__all__ = ["assess", "assess_with_facts"]
 
 
 def assess(visit: Visit, kb: KnowledgeBase | None = None) -> Assessment:
     """Recompute the whole assessment of a visit record."""
+    return assess_with_facts(visit, kb)[0]
+
+
+def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[Assessment, Facts]:
+    """The assessment and the facts it was reasoned from (the app's checklist reads them for
+    relevance, so it need not build them a second time on every keystroke)."""
     kb = kb or load_knowledge()
     facts = build_facts(visit, kb)
     scores = score_visit(visit, kb, facts)
@@ -56,7 +62,7 @@ def assess(visit: Visit, kb: KnowledgeBase | None = None) -> Assessment:
             )
     severity = {"high": 0, "moderate": 1, "low": 2}
     alerts.sort(key=lambda a: severity[a.severity])
-    return Assessment(
+    assessment = Assessment(
         visit=VisitRef(patient=visit.patient.id, date=visit.visit.date),
         knowledge=KnowledgeRef(version=kb.version, sha256=kb.sha256),
         red_flags=red_flags,
@@ -75,6 +81,7 @@ def assess(visit: Visit, kb: KnowledgeBase | None = None) -> Assessment:
         checkpoints=schedule(visit.visit.date, kb, facts),
         deferred_reason=plan.deferred_reason,
     )
+    return assessment, facts
 
 
 def _hold_detail(visit: Visit, kb: KnowledgeBase) -> str:
