@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from painclinic.atomic import deferred_fsync  # noqa: E402
 from painclinic.demo import demo_visit_files  # noqa: E402
 from painclinic.engine import assess  # noqa: E402
 from painclinic.notes import FORMATS, render  # noqa: E402
 from painclinic.store import Store  # noqa: E402
+from painclinic.store.atomic import deferred_fsync  # noqa: E402
 from painclinic.validation import load_visit  # noqa: E402
 
 

@@ -7,7 +7,7 @@ under 200 ms at 10,000 patients. Prints figures; never asserts them.
     .venv/bin/python bench/store.py [--sizes 100,1000,10000] [--saves 200] [--dir DIR]
 
 One store grows through the sizes, filled through the public API (a new patient and visit per
-save). The build skips per-write fsyncs (painclinic.atomic.deferred_fsync, one sync at the
+save). The build skips per-write fsyncs (painclinic.store.atomic.deferred_fsync, one sync at the
 end) because setup speed is not what is measured; every TIMED save fsyncs its files and
 folders as in clinic use, so the latencies depend on the disk: run it on the clinic's kind.
 """
@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from painclinic.atomic import deferred_fsync  # noqa: E402
 from painclinic.model import Visit  # noqa: E402
 from painclinic.store import Store  # noqa: E402
+from painclinic.store.atomic import deferred_fsync  # noqa: E402
 from tests.builders import visit  # noqa: E402
 
 FIRST = ["Ann", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemal"]

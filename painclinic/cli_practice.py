@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from painclinic.store import Store
 
 practice_app = typer.Typer(
     help="Resident practice: teaching cases, scored attempts, progress.", no_args_is_help=True
 )
 
 
-def _root(ctx: typer.Context) -> Path:
+def _store(ctx: typer.Context) -> Store:
     from painclinic.store import Store, resolve_data_dir
 
     data = (ctx.find_root().obj or {}).get("data_dir")
-    return Store(resolve_data_dir(data)).root
+    return Store(resolve_data_dir(data))
 
 
 @practice_app.command("list")
@@ -89,7 +92,7 @@ def score_attempt(
         raise typer.Exit(code=2) from None
     report = score(teaching, tried)
     if save:
-        save_attempt(_root(ctx), tried, report)
+        save_attempt(_store(ctx), tried, report)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -107,7 +110,7 @@ def progress(
     from painclinic.practice import LABELS, attempts
     from painclinic.practice import progress as summarise
 
-    summary = summarise(attempts(_root(ctx), resident))
+    summary = summarise(attempts(_store(ctx), resident))
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
         return

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from painclinic.exports import write_new_private
+from painclinic.store.atomic import write_new_private
 
 if TYPE_CHECKING:
     from painclinic.store import Store

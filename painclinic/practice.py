@@ -11,11 +11,10 @@ missed or wrong item comes back with the expert's answer, its teaching point and
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from painclinic.knowledge import YamlLoader, data_dir
 from painclinic.model import Visit, record_value
 from painclinic.validation import visit_from_data
+
+if TYPE_CHECKING:
+    from painclinic.store import RecordStore
 
 CATEGORIES = (
     "history",
@@ -364,42 +366,23 @@ def feedback_markdown(case: TeachingCase, attempt: Attempt, report: ScoreReport)
 # ------------------------------------------------------------------ attempts per resident
 
 
-def _slug(resident: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", resident.lower()).strip("-") or "resident"
+def resident_key(resident: str) -> str:
+    """The name a resident's attempts are kept under: lowercase words joined by '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", resident.lower()).strip("-")[:80] or "resident"
 
 
-def save_attempt(root: Path, attempt: Attempt, report: ScoreReport) -> Path:
-    """Append one scored attempt to the resident's file under the store (owner-only, atomic)."""
-    from painclinic.atomic import make_dir, write_atomic
-
-    folder = root / "attempts"
-    make_dir(folder)
-    path = folder / f"{_slug(attempt.resident)}.json"
-    from filelock import FileLock
-
-    with FileLock(str(path) + ".lock", timeout=10):
-        existing = json.loads(path.read_text()) if path.exists() else []
-        existing.append(
-            {"attempt": attempt.model_dump(mode="json"), "report": report.model_dump(mode="json")}
-        )
-        write_atomic(path, json.dumps(existing, indent=1).encode())
-    return path
+def save_attempt(store: RecordStore, attempt: Attempt, report: ScoreReport) -> None:
+    """Append one scored attempt to the resident's history in the store."""
+    entry = {"attempt": attempt.model_dump(mode="json"), "report": report.model_dump(mode="json")}
+    store.save_attempt(resident_key(attempt.resident), entry)
 
 
-def attempts(root: Path, resident: str | None = None) -> list[tuple[Attempt, ScoreReport]]:
-    folder = root / "attempts"
-    files = [folder / f"{_slug(resident)}.json"] if resident else sorted(folder.glob("*.json"))
-    out = []
-    for path in files:
-        if path.exists():
-            for entry in json.loads(path.read_text()):
-                out.append(
-                    (
-                        Attempt.model_validate(entry["attempt"]),
-                        ScoreReport.model_validate(entry["report"]),
-                    )
-                )
-    return out
+def attempts(store: RecordStore, resident: str | None = None) -> list[tuple[Attempt, ScoreReport]]:
+    entries = store.attempts(resident_key(resident) if resident else None)
+    return [
+        (Attempt.model_validate(e["attempt"]), ScoreReport.model_validate(e["report"]))
+        for e in entries
+    ]
 
 
 def progress(history: list[tuple[Attempt, ScoreReport]]) -> dict[str, Any]:

@@ -153,17 +153,21 @@ def test_scoring_is_deterministic_and_feedback_explains_each_miss() -> None:
 def test_attempts_are_stored_per_resident_and_progress_shows_trends(tmp_path: Path) -> None:
     import datetime as dt
 
+    from painclinic.store import Store
+
+    store = Store(tmp_path)
+
     for day, case in enumerate(CASES[:3], start=1):
         attempt = expert_attempt(case, "Dr Ada")
         attempt.finished_at = dt.datetime(2026, 11, day, tzinfo=dt.UTC)
         if day == 1:
             attempt.examined = []
-        save_attempt(tmp_path, attempt, score(case, attempt))
+        save_attempt(store, attempt, score(case, attempt))
     save_attempt(
-        tmp_path, expert_attempt(CASES[0], "Dr Bo"), score(CASES[0], expert_attempt(CASES[0]))
+        store, expert_attempt(CASES[0], "Dr Bo"), score(CASES[0], expert_attempt(CASES[0]))
     )
-    mine = attempts(tmp_path, "Dr Ada")
-    assert len(mine) == 3 and len(attempts(tmp_path)) == 4
+    mine = attempts(store, "Dr Ada")
+    assert len(mine) == 3 and len(attempts(store)) == 4
     summary = progress(mine)
     assert summary["trend"]["exam"]["first"] < summary["trend"]["exam"]["latest"]
     assert summary["weakest"][0] == "exam"

@@ -253,7 +253,7 @@ async def test_practice_run_end_to_end(tmp_path: Path) -> None:
         # finish: scored, saved, shown
         score = await finish(pilot)
         report = score.report
-        saved = attempts(app.store.root, RESIDENT)
+        saved = attempts(app.store, RESIDENT)
         assert len(saved) == 1
         attempt, stored = saved[0]
         assert attempt.asked == run.asked and attempt.examined == run.examined
@@ -308,7 +308,7 @@ async def test_missed_red_flag_is_a_critical_miss(tmp_path: Path) -> None:
         assert "NOT PASSED" in text_of(score.query_one("#score-total"))
         categories = score.query_one("#score-categories", DataTable)
         assert "CRITICAL MISS" in str(categories.get_row("red_flag_screen")[-1])
-        assert len(attempts(app.store.root, RESIDENT)) == 1
+        assert len(attempts(app.store, RESIDENT)) == 1
 
 
 async def test_suggestions_stay_hidden(tmp_path: Path) -> None:
@@ -346,7 +346,7 @@ async def test_leaving_saves_nothing(tmp_path: Path) -> None:
         await pilot.press("escape", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PracticeCasesScreen)
-        assert attempts(app.store.root, RESIDENT) == []
+        assert attempts(app.store, RESIDENT) == []
 
 
 async def test_case_list_filters(tmp_path: Path) -> None:

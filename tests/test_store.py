@@ -20,9 +20,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from painclinic.atomic import read_tables, temp_path
 from painclinic.model import Patient
-from painclinic.shards import SHARDS, shard_of
 from painclinic.store import (
     MIGRATIONS,
     ConflictError,
@@ -33,7 +31,9 @@ from painclinic.store import (
     StoreError,
     resolve_data_dir,
 )
-from painclinic.storefiles import show_time
+from painclinic.store.atomic import read_tables, temp_path
+from painclinic.store.errors import show_time
+from painclinic.store.index import SHARDS, shard_of
 from tests.builders import visit
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
@@ -524,7 +524,7 @@ def test_error_text_says_what_to_do(store: Store) -> None:
 
 def test_store_modules_are_headless() -> None:
     code = (
-        "import sys, painclinic.store, painclinic.archive; "
+        "import sys, painclinic.store, painclinic.store.backup; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'typer', 'rich')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

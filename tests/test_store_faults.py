@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from painclinic.atomic import read_tables
 from painclinic.store import Store
+from painclinic.store.atomic import read_tables
 from tests.builders import visit
 
 ROOT = Path(__file__).resolve().parent.parent

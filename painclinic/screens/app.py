@@ -9,8 +9,6 @@ returns to them.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +18,6 @@ from textual.screen import Screen
 
 from painclinic.screens.commands import VisitCommands
 from painclinic.store import Store, StoreError
-
-STATE_FILE = "ui-state.json"
 
 
 class PainClinicApp(App[None]):
@@ -113,29 +109,15 @@ class PainClinicApp(App[None]):
 
     # ------------------------------------------------------------ remembered state
 
-    def _state_path(self) -> Path:
-        return self.store.root / STATE_FILE
-
     def _state(self) -> dict[str, str]:
-        if not self.remember:
-            return {}
-        try:
-            return json.loads(self._state_path().read_text())
-        except (OSError, ValueError):
-            return {}
+        return self.store.ui_state() if self.remember else {}
 
     def save_state(self, **changes: str | None) -> None:
-        """Remember the open visit and tab (ids only, no clinical text), owner-only."""
+        """Remember the open visit and tab (ids only, no clinical text) in the store."""
         if not self.remember:
             return
         state = {**self._state(), **changes}
-        state = {k: v for k, v in state.items() if v is not None}
-        path = self._state_path()
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(state, handle)
-        os.replace(tmp, path)
+        self.store.save_ui_state({k: v for k, v in state.items() if v is not None})
 
 
 def make_app(

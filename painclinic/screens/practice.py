@@ -91,8 +91,8 @@ class PracticeCasesScreen(Screen[None]):
         return sorted({c.case.region for c in self.cases})
 
     def _fill(self) -> None:
-        root = self.app.store.root  # type: ignore[attr-defined]
-        self.history = attempts(root, self.resident) if self.resident else []
+        store = self.app.store  # type: ignore[attr-defined]
+        self.history = attempts(store, self.resident) if self.resident else []
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()

@@ -4,8 +4,6 @@ beside the resident's. `e` writes the Markdown feedback (`feedback_markdown`) to
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -218,17 +216,12 @@ class PracticeScoreScreen(Screen[None]):
     # ------------------------------------------------------------ actions
 
     def action_export(self) -> None:
-        from painclinic.exports import export_path, write_new_private
+        from painclinic.practice import resident_key
 
         store = self.app.store  # type: ignore[attr-defined]
-        who = re.sub(r"[^a-z0-9]+", "-", self.attempt.resident.lower()).strip("-") or "resident"
-        path = export_path(store.root, f"practice-{self.case.id}-{who}", ".md")
         text = feedback_markdown(self.case, self.attempt, self.report)
-        try:
-            write_new_private(path, text.encode("utf-8"))
-        except FileExistsError:
-            self.app.notify(f"Already written: {path}", timeout=20)
-            return
+        stem = f"practice-{self.case.id}-{resident_key(self.attempt.resident)}"
+        path = store.write_export(stem, ".md", text.encode("utf-8"))
         self.exported = str(path)
         self.query_one("#score-export", Static).update(
             Content.assemble(("Feedback written to ", "bold"), str(path))

@@ -40,6 +40,7 @@ from painclinic.screens.widgets.exam_grid import ExamGrid
 from painclinic.screens.widgets.grade_cell import GradeCell
 from painclinic.screens.widgets.question import InputQuestion, ListQuestion, QuestionRow
 from painclinic.screens.widgets.resident_form import ResidentForm
+from painclinic.store import StoreError
 
 TABS = ("history", "exam", "yours")
 HISTORY_HINT = (
@@ -297,10 +298,9 @@ class PracticeVisitScreen(Screen[None]):
         form = self.query_one(ResidentForm)
         attempt = self.run.attempt(self.resident, form.assessment(), form.plan())
         report = score(self.case, attempt)
-        root = self.app.store.root  # type: ignore[attr-defined]
         try:
-            save_attempt(root, attempt, report)
-        except (OSError, TimeoutError) as exc:
+            save_attempt(self.app.store, attempt, report)  # type: ignore[attr-defined]
+        except (OSError, StoreError) as exc:
             self.app.notify(f"The attempt could not be saved: {exc}", severity="error")
         self.app.switch_screen(PracticeScoreScreen(self.case, attempt, report))
 

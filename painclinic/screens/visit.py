@@ -261,13 +261,10 @@ class VisitScreen(Screen[None]):
 
             visit = scrub(visit)
         content = render(visit, assess(visit), fmt)
-        from painclinic.exports import export_path, write_new_private
-
         store = self.app.store  # type: ignore[attr-defined]
-        path = export_path(
-            store.root, self.session.visit_id, ("-deid" if deidentify else "") + FORMATS[fmt]
+        path = store.write_export(
+            self.session.visit_id, ("-deid" if deidentify else "") + FORMATS[fmt], content
         )
-        write_new_private(path, content)
         store.audit(
             "export",
             patient=self.session.visit.patient.id,

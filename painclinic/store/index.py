@@ -21,8 +21,9 @@ from typing import Any
 
 from tinydb import Query
 
-from painclinic.atomic import FILE_MODE, Tables, Unparseable, make_dir
-from painclinic.storefiles import SCHEMA, Files
+from painclinic.store.atomic import FILE_MODE, Tables, Unparseable, make_dir
+from painclinic.store.files import Files
+from painclinic.store.schema import SCHEMA
 
 SHARDS = 64
 Entry = dict[str, Any]

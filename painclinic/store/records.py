@@ -1,18 +1,22 @@
-"""The record store: patients and their visits on disk, safe for several terminals at once.
+"""The files backend of the record store: patients and their visits on disk, safe for several
+terminals at once.
 
 Layout under the data folder (every folder 0700, every file 0600)::
 
     patients/<patient id>.json   one TinyDB file per patient: tables `patient` (one doc) and
                                  `visits` (doc id n is visit `<patient id>-v<n>`)
-    index/<NN>.json              64 shards of patient summaries (derived; painclinic.shards)
+    index/<NN>.json              64 shards of patient summaries (derived; painclinic.store.index)
     meta.json                    the next automatic patient number
     deleted/                     deleted patients' files; `<patient>-deleted.json` visit archives
     quarantine/                  files that failed to parse, moved aside, never deleted
     audit.log                    one JSON line per export, import, deletion, backup, restore
+    exports/                     notes exported from the app (never overwritten)
+    attempts/<resident>.json     residents' scored practice attempts
+    ui-state.json                the app's remembered visit, tab and theme (ids only)
 
 A save rewrites only its patient's file and one index shard, so its cost does not grow with
 the number of patients. Every read-modify-write happens inside that file's cross-process lock
-and lands as one atomic replace (painclinic.atomic); reads need no lock. A visit carries a
+and lands as one atomic replace (painclinic.store.atomic); reads need no lock. A visit carries a
 revision: a save from a stale screen raises ConflictError and writes nothing.
 
 The interface is narrow on purpose, so a clinic server database can replace it later without
@@ -36,23 +40,27 @@ import platformdirs
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from painclinic.atomic import FILE_MODE, Tables, Unparseable, make_dir, move_aside
-from painclinic.shards import ShardIndex, record_date, summary_entry
+from painclinic.store.atomic import (
+    FILE_MODE,
+    Tables,
+    Unparseable,
+    make_dir,
+    move_aside,
+    write_atomic,
+    write_new_private,
+)
+from painclinic.store.index import ShardIndex, record_date, summary_entry
 
 if TYPE_CHECKING:  # the models load on first use, so listing patients starts fast
     from painclinic.model import Patient, Visit
-from painclinic.storefiles import (
-    MIGRATIONS,
-    SCHEMA,
+from painclinic.store.errors import (
     ConflictError,
     CorruptFileError,
-    Files,
-    LockedError,
     NotFoundError,
     StoreError,
-    now,
-    stamp,
 )
+from painclinic.store.files import Files, now, stamp
+from painclinic.store.schema import SCHEMA
 
 ENV_VAR = "PAINCLINIC_DATA"
 HISTORY_KEPT = 50  # (revision, saved_at) pairs kept per visit, to date a stale base in a conflict
@@ -62,6 +70,9 @@ _VISIT_ID = re.compile(r"(?P<patient>.+)-v(?P<n>[1-9][0-9]{0,8})")
 _AUTO_ID = re.compile(r"p-(\d+)")
 _ACTION = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # audit fields are tokens: no free text fits
 _FORMAT = re.compile(r"[a-z0-9][a-z0-9_.+-]{0,31}")
+_FILE_STEM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,119}")  # export and attempt file names
+_SUFFIX = re.compile(r"(\.[a-z0-9-]{1,16}){1,3}")
+STATE_FILE = "ui-state.json"
 
 
 @dataclass(frozen=True)
@@ -116,11 +127,17 @@ class Store:
         self._deleted = self.root / "deleted"
         self._meta = self.root / "meta.json"
         self._audit = self.root / "audit.log"
+        self._exports = self.root / "exports"
+        self._attempts = self.root / "attempts"
         make_dir(self.root)
         make_dir(self._patients)
         self._index = ShardIndex(self._files, self.root / "index", self._patients)
         if self._index.ensure() and any(self._patients.glob("*.json")):
             self.rebuild_index()  # the index folder was removed: it is derived, so rebuild it
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
 
     # ------------------------------------------------------------ patients
 
@@ -291,12 +308,12 @@ class Store:
         return count
 
     def backup(self, dest: Path) -> Path:
-        from painclinic import archive  # zip handling is only needed here
+        from painclinic.store import backup as archive  # zip handling is only needed here
 
         return archive.write_backup(self._files, Path(dest).expanduser())
 
     def restore(self, src: Path) -> Path:
-        from painclinic import archive
+        from painclinic.store import backup as archive  # zip handling is only needed here
 
         replaced = archive.restore_backup(self._files, Path(src).expanduser())
         self._index.ensure()
@@ -354,14 +371,98 @@ class Store:
                 entries.append(json.loads(line))
         return entries
 
+    # ------------------------------------------------------------ exports, attempts, app state
+
+    def write_export(self, stem: str, suffix: str, data: bytes) -> Path:
+        """exports/<stem>-<UTC time><suffix>, owner-only and new (never over another export)."""
+        if not _FILE_STEM.fullmatch(stem) or not _SUFFIX.fullmatch(suffix):
+            raise ValueError(f"export names are short tokens, got {stem!r} {suffix!r}")
+        make_dir(self._exports)
+        when = now().strftime("%Y%m%dT%H%M%S")
+        for n in range(1, 1000):  # two exports within one second get -2, -3, ...
+            path = self._exports / f"{stem}-{when}{'' if n == 1 else f'-{n}'}{suffix}"
+            try:
+                write_new_private(path, data)
+            except FileExistsError:
+                continue
+            return path
+        raise StoreError(
+            f"Too many exports of {stem} within one second in {self._exports}.",
+            "Wait a moment and export again.",
+        )
+
+    def save_attempt(self, resident: str, entry: dict[str, Any]) -> None:
+        path = self._attempt_path(resident)
+        make_dir(self._attempts)
+
+        def start_afresh(exc: Unparseable) -> list[Any]:
+            self._files.quarantine(path, exc)  # kept aside, never lost; this attempt starts anew
+            return []
+
+        with self._files.locked(path):
+            existing = self._read_list(path, start_afresh)
+            data = json.dumps([*existing, entry], indent=1).encode("utf-8")
+            write_atomic(path, data)
+
+    def attempts(self, resident: str | None = None) -> list[dict[str, Any]]:
+        if resident is not None:
+            paths = [self._attempt_path(resident)]
+        elif self._attempts.is_dir():
+            paths = sorted(self._attempts.glob("*.json"))
+        else:
+            paths = []
+
+        def quarantined(path: Path) -> Callable[[Unparseable], list[Any]]:
+            def report(exc: Unparseable) -> list[Any]:
+                with self._files.locked(path):
+                    raise self._files.quarantine(path, exc)
+
+            return report
+
+        found: list[dict[str, Any]] = []
+        for path in paths:
+            found += self._read_list(path, quarantined(path))
+        return found
+
+    def ui_state(self) -> dict[str, str]:
+        try:
+            state = json.loads((self.root / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # remembered state is a convenience: a broken file is simply forgotten
+        if not isinstance(state, dict):
+            return {}
+        return {k: v for k, v in state.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def save_ui_state(self, state: dict[str, str]) -> None:
+        write_atomic(self.root / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
+
     # ------------------------------------------------------------ internals
+
+    def _attempt_path(self, resident: str) -> Path:
+        if not _FILE_STEM.fullmatch(resident):
+            raise ValueError(f"a resident key is a short lowercase token, got {resident!r}")
+        return self._attempts / f"{resident}.json"
+
+    @staticmethod
+    def _read_list(path: Path, on_corrupt: Callable[[Unparseable], list[Any]]) -> list[Any]:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return on_corrupt(Unparseable(path, "not valid JSON"))
+        if not isinstance(data, list):
+            return on_corrupt(Unparseable(path, "not a list of attempts"))
+        return data
 
     def _patient_path(self, patient_id: str) -> Path:
         return self._patients / f"{patient_id}.json"
 
     def _save_patient_file(self, patient_id: str, change: Callable[[TinyDB], None]) -> None:
         """Apply `change` to the patient's file as one locked, atomic read-modify-write, then
-        bring its index summary up to date (pending mark: see painclinic.shards)."""
+        bring its index summary up to date (pending mark: see painclinic.store.index)."""
         path = self._patient_path(patient_id)
 
         def corrupt(exc: Unparseable) -> Tables:
@@ -543,20 +644,3 @@ def _visit_summary(patient_id: str, n: int, doc: dict[str, Any]) -> VisitSummary
         revision=doc["revision"],
         saved_at=dt.datetime.fromisoformat(doc["saved_at"]),
     )
-
-
-__all__ = [
-    "ENV_VAR",
-    "MIGRATIONS",
-    "SCHEMA",
-    "ConflictError",
-    "CorruptFileError",
-    "LockedError",
-    "NotFoundError",
-    "PatientSummary",
-    "Store",
-    "StoreError",
-    "StoredVisit",
-    "VisitSummary",
-    "resolve_data_dir",
-]

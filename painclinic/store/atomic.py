@@ -114,6 +114,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def write_new_private(path: Path, data: bytes) -> None:
+    """Create `path` owner-only with `data`; FileExistsError if anything is already there.
+
+    For exports: a note holds patient data, so it is never written over an existing file
+    (nor through a symbolic link), and is synced before the caller reports it written.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if _fsync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def move_aside(path: Path, dest: Path) -> Path:
     """Move `path` to `dest`, adding `.1`, `.2`, ... rather than overwrite anything there."""
     make_dir(dest.parent)

@@ -22,13 +22,17 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from painclinic.atomic import FILE_MODE, Unparseable, fsync_dir, make_dir, write_atomic
-from painclinic.storefiles import SCHEMA, Files, StoreError
+from painclinic.store.atomic import FILE_MODE, Unparseable, fsync_dir, make_dir, write_atomic
+from painclinic.store.errors import StoreError
+from painclinic.store.files import Files
+from painclinic.store.schema import SCHEMA
 
 FORMAT = "painclinic-backup"
 ARCHIVE_SCHEMA = 1
 MANIFEST = "manifest.json"
-_FOLDERS = ("patients", "deleted", "quarantine")  # backed up and restored
+# Backed up and restored. Left out: exports/ (copies already handed out), ui-state.json
+# (this terminal's remembered tab) and the derived index.
+_FOLDERS = ("patients", "attempts", "deleted", "quarantine")
 _FILES = ("meta.json", "audit.log")
 _REPLACED = (*_FOLDERS, "index", "meta.json")  # moved aside by a restore
 
@@ -47,7 +51,7 @@ def _members(files: Files) -> Iterator[tuple[str, Path, bool]]:
             if name.startswith(".") or name.endswith(".lock"):
                 continue
             path = root / folder / name
-            if path.is_file():
+            if path.is_file() and not path.is_symlink():
                 yield f"{folder}/{name}", path, folder != "quarantine"
 
 

@@ -1,0 +1,134 @@
+"""The record store: the one way into patients, visits and everything else kept for the clinic.
+
+Every caller (the visit session, the worklist, the CLI, the screens, practice) works through
+the `RecordStore` protocol below and never touches files, paths or TinyDB itself, so a clinic
+server backend can stand behind the same protocol. `Store` is the files backend: one TinyDB
+file per patient under a data folder (see `painclinic.store.records` for the layout).
+
+    from painclinic.store import Store, resolve_data_dir
+    store: RecordStore = Store(resolve_data_dir(None))
+
+Modules: `atomic` (fsynced atomic replaces, owner-only files), `errors`, `schema` (document
+versions and migrations), `files` (locks, snapshots, quarantine), `index` (the sharded patient
+index), `backup` (verified .zip backups), `records` (`Store`). Headless: no textual, typer or rich.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from painclinic.store.errors import (
+    ConflictError,
+    CorruptFileError,
+    LockedError,
+    NotFoundError,
+    StoreError,
+)
+from painclinic.store.records import (
+    ENV_VAR,
+    PatientSummary,
+    Store,
+    StoredVisit,
+    VisitSummary,
+    resolve_data_dir,
+)
+from painclinic.store.schema import MIGRATIONS, SCHEMA
+
+if TYPE_CHECKING:
+    from painclinic.model import Patient, Visit
+
+
+@runtime_checkable
+class RecordStore(Protocol):
+    """What the rest of painclinic may ask of a store. Errors are `StoreError`s whose text
+    names ids and places only, never clinical text, and ends with what to do."""
+
+    @property
+    def location(self) -> str:
+        """Where the records live, for messages (a folder, or a server without credentials)."""
+        ...
+
+    # ---------------------------------------------------------------- patients and visits
+
+    def save_patient(self, patient: Patient) -> str: ...
+
+    def get_patient(self, patient_id: str) -> Patient: ...
+
+    def patients(self, search: str | None = None) -> list[PatientSummary]: ...
+
+    def delete_patient(self, patient_id: str) -> Path | str:
+        """Move the patient aside (never destroyed); returns where it went."""
+        ...
+
+    def save_visit(
+        self, visit: Visit, visit_id: str | None = None, base_revision: int | None = None
+    ) -> StoredVisit:
+        """A new visit (no id), or a new revision of `visit_id` based on `base_revision`;
+        a stale base raises ConflictError and writes nothing."""
+        ...
+
+    def get_visit(self, visit_id: str) -> StoredVisit: ...
+
+    def visits(self, patient_id: str | None = None) -> list[VisitSummary]: ...
+
+    def delete_visit(self, visit_id: str) -> None: ...
+
+    # ---------------------------------------------------------------- what else the clinic keeps
+
+    def write_export(self, stem: str, suffix: str, data: bytes) -> Path | str:
+        """Keep an exported note (owner-only, never over an existing export); returns where."""
+        ...
+
+    def save_attempt(self, resident: str, entry: dict[str, Any]) -> None:
+        """Append one scored practice attempt (JSON-ready) to the resident's history."""
+        ...
+
+    def attempts(self, resident: str | None = None) -> list[dict[str, Any]]:
+        """The stored attempts of one resident, or of all, oldest first per resident."""
+        ...
+
+    def ui_state(self) -> dict[str, str]:
+        """The app's remembered state (ids and names only: open visit, tab, theme)."""
+        ...
+
+    def save_ui_state(self, state: dict[str, str]) -> None: ...
+
+    # ---------------------------------------------------------------- safety
+
+    def audit(
+        self,
+        action: str,
+        *,
+        patient: str | None = None,
+        visit: str | None = None,
+        fmt: str | None = None,
+    ) -> None:
+        """Append one audit line; every field is an id or a short token, never clinical text."""
+        ...
+
+    def audit_entries(self) -> list[dict[str, Any]]: ...
+
+    def backup(self, dest: Path) -> Path: ...
+
+    def restore(self, src: Path) -> Path | str:
+        """Replace the contents with a verified backup; returns where the old contents went."""
+        ...
+
+
+__all__ = [
+    "ENV_VAR",
+    "MIGRATIONS",
+    "SCHEMA",
+    "ConflictError",
+    "CorruptFileError",
+    "LockedError",
+    "NotFoundError",
+    "PatientSummary",
+    "RecordStore",
+    "Store",
+    "StoreError",
+    "StoredVisit",
+    "VisitSummary",
+    "resolve_data_dir",
+]
