@@ -35,7 +35,7 @@ Bare().run(headless=True)
 
 PAINCLINIC = """
 import sys
-from painclinic.screens.app import make_app
+from painclinic.tui.app import make_app
 app = make_app(sys.argv[1], remember=False)
 def ready():
     app.call_after_refresh(app.exit)
@@ -51,9 +51,9 @@ def _time(code: str, *args: str) -> float:
 
 
 async def _update_times(data: Path) -> tuple[list[float], list[float]]:
-    from painclinic.screens.app import make_app
-    from painclinic.screens.messages import FieldChanged
-    from painclinic.screens.visit import VisitScreen
+    from painclinic.tui.app import make_app
+    from painclinic.tui.messages import FieldChanged
+    from painclinic.tui.screens.visit import VisitScreen
 
     app = make_app(data, remember=False)
     times, handler = [], []

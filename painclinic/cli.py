@@ -40,7 +40,7 @@ def _root(
     """With no command, open the clinic app; commands below work on the same records."""
     ctx.obj = {"data_dir": data_dir}
     if ctx.invoked_subcommand is None:
-        from painclinic.screens.app import make_app  # Textual is imported only for the app
+        from painclinic.tui.app import make_app  # Textual is imported only for the app
 
         make_app(data_dir).run()
 

@@ -61,7 +61,7 @@ def start(
     except KeyError as exc:
         typer.echo(f"painclinic: {exc.args[0]}", err=True)
         raise typer.Exit(code=2) from None
-    from painclinic.screens.app import make_app
+    from painclinic.tui.app import make_app
 
     app = make_app((ctx.find_root().obj or {}).get("data_dir"), remember=False)
     app.call_later(lambda: app.start_practice(case, resident))

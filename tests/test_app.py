@@ -20,15 +20,15 @@ from typer.testing import CliRunner
 
 from painclinic.cli import app as cli
 from painclinic.model import Plan
-from painclinic.screens.app import PainClinicApp
-from painclinic.screens.visit import VisitScreen
-from painclinic.screens.widgets.assessment_pane import AssessmentPane
-from painclinic.screens.widgets.checklist import ChecklistView
-from painclinic.screens.widgets.choice_grid import ChoiceGrid
-from painclinic.screens.widgets.exam_grid import ExamGrid
-from painclinic.screens.widgets.red_flag_banner import RedFlagBanner
 from painclinic.session import VisitSession
 from painclinic.store import Store
+from painclinic.tui.app import PainClinicApp
+from painclinic.tui.screens.visit import VisitScreen
+from painclinic.tui.widgets.assessment_pane import AssessmentPane
+from painclinic.tui.widgets.checklist import ChecklistView
+from painclinic.tui.widgets.choice_grid import ChoiceGrid
+from painclinic.tui.widgets.exam_grid import ExamGrid
+from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
 
 TODAY = dt.date(2026, 11, 27)
 SIZE = (120, 40)
@@ -299,7 +299,7 @@ def _load_case(name: str):
 
 
 def _field(path: str, value: object):
-    from painclinic.screens.messages import FieldChanged
+    from painclinic.tui.messages import FieldChanged
 
     return FieldChanged(path, value)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from painclinic.demo import load_demo
-from painclinic.screens.app import PainClinicApp
 from painclinic.store import Store
+from painclinic.tui.app import PainClinicApp
 
 SIZE = (120, 40)
 

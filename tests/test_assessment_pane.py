@@ -22,17 +22,17 @@ from textual.widgets import Footer, Input, Label, Static
 
 import painclinic
 from painclinic.model import Added, Declined, Plan, PlannedCheckpoint, Visit
-from painclinic.screens.dialogs import AddItemDialog, CheckpointDateDialog, DeclineDialog
-from painclinic.screens.messages import PlanChanged
-from painclinic.screens.widgets.assessment_pane import AssessmentPane
-from painclinic.screens.widgets.checkpoint_list import CheckpointList
-from painclinic.screens.widgets.goal_list import GoalList
-from painclinic.screens.widgets.red_flag_banner import RedFlagBanner
-from painclinic.screens.widgets.safety_panel import SafetyPanel
-from painclinic.screens.widgets.track_list import TrackList
+from painclinic.tui.dialogs.plan import AddItemDialog, CheckpointDateDialog, DeclineDialog
+from painclinic.tui.messages import PlanChanged
+from painclinic.tui.widgets.assessment_pane import AssessmentPane
+from painclinic.tui.widgets.checkpoint_list import CheckpointList
+from painclinic.tui.widgets.goal_list import GoalList
+from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
+from painclinic.tui.widgets.safety_panel import SafetyPanel
+from painclinic.tui.widgets.track_list import TrackList
 
 CASES = Path(__file__).parent / "cases"
-STYLES = Path(painclinic.__file__).parent / "screens" / "styles" / "assessment.tcss"
+STYLES = Path(painclinic.__file__).parent / "tui" / "styles" / "assessment.tcss"
 SIZE = (120, 40)
 
 

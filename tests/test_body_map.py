@@ -17,8 +17,8 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from painclinic.knowledge import load_knowledge
-from painclinic.screens.widgets.body_map import FILL, ORDER, BodyMap
-from painclinic.screens.widgets.body_map_art import (
+from painclinic.tui.widgets.body_map import FILL, ORDER, BodyMap
+from painclinic.tui.widgets.body_map_art import (
     CODES,
     COMPACT,
     DERMATOMES,

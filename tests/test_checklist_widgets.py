@@ -17,20 +17,20 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from painclinic import assess
+from painclinic import checklist as logic
 from painclinic.engine.facts import build_facts
 from painclinic.knowledge import load_knowledge
-from painclinic.screens.messages import FieldChanged
-from painclinic.screens.widgets import checklist_logic as logic
-from painclinic.screens.widgets.checklist import ChecklistView
-from painclinic.screens.widgets.choice_grid import ChoiceGrid
-from painclinic.screens.widgets.exam_grid import ExamGrid
-from painclinic.screens.widgets.grade_cell import GradeCell
-from painclinic.screens.widgets.question import COMMIT_AFTER, ListQuestion, QuestionRow
-from painclinic.screens.widgets.yes_no import YesNoToggle
+from painclinic.tui.messages import FieldChanged
+from painclinic.tui.widgets.checklist import ChecklistView
+from painclinic.tui.widgets.choice_grid import ChoiceGrid
+from painclinic.tui.widgets.exam_grid import ExamGrid
+from painclinic.tui.widgets.grade_cell import GradeCell
+from painclinic.tui.widgets.question import COMMIT_AFTER, ListQuestion, QuestionRow
+from painclinic.tui.widgets.yes_no import YesNoToggle
 from tests.builders import visit
 
 KB = load_knowledge()
-CSS = Path(__file__).parent.parent / "painclinic" / "screens" / "styles" / "checklist.tcss"
+CSS = Path(__file__).parent.parent / "painclinic" / "tui" / "styles" / "checklist.tcss"
 SIZE = (120, 40)
 HISTORY = ("history", "red_flags", "screens")
 

@@ -204,8 +204,8 @@ def test_practice_cli_lists_scores_and_reports_progress(tmp_path: Path) -> None:
 def test_every_key_item_can_be_reached_on_the_case(case: TeachingCase) -> None:
     """A resident must be able to ask every must-ask item: the checklist shows it for the
     case's own record (its relevance rules hold on the truth)."""
+    from painclinic.checklist import holds, relevant_questions
     from painclinic.engine.facts import build_facts
-    from painclinic.screens.widgets.checklist_logic import holds, relevant_questions
 
     facts = build_facts(case.truth, KB)
     shown = {

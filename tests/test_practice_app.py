@@ -25,20 +25,21 @@ from textual.widgets import DataTable, RadioSet, SelectionList, Static
 from painclinic import practice
 from painclinic.knowledge import load_knowledge
 from painclinic.practice import attempts
-from painclinic.screens.app import PainClinicApp
-from painclinic.screens.practice import PracticeCasesScreen
-from painclinic.screens.practice_run import PracticeRun
-from painclinic.screens.practice_score import PracticeScoreScreen
-from painclinic.screens.practice_visit import ConfirmDialog, PracticeVisitScreen
-from painclinic.screens.widgets.assessment_pane import AssessmentPane
-from painclinic.screens.widgets.checklist import ChecklistView
-from painclinic.screens.widgets.choice_grid import ChoiceGrid
-from painclinic.screens.widgets.exam_grid import ExamGrid
-from painclinic.screens.widgets.question import InputQuestion
-from painclinic.screens.widgets.red_flag_banner import RedFlagBanner
-from painclinic.screens.widgets.resident_form import ResidentForm
-from painclinic.screens.widgets.yes_no import YesNoToggle
 from painclinic.store import Store
+from painclinic.tui.app import PainClinicApp
+from painclinic.tui.dialogs.confirm import ConfirmDialog
+from painclinic.tui.screens.practice.cases import PracticeCasesScreen
+from painclinic.tui.screens.practice.run import PracticeRun
+from painclinic.tui.screens.practice.score import PracticeScoreScreen
+from painclinic.tui.screens.practice.visit import PracticeVisitScreen
+from painclinic.tui.widgets.assessment_pane import AssessmentPane
+from painclinic.tui.widgets.checklist import ChecklistView
+from painclinic.tui.widgets.choice_grid import ChoiceGrid
+from painclinic.tui.widgets.exam_grid import ExamGrid
+from painclinic.tui.widgets.question import InputQuestion
+from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
+from painclinic.tui.widgets.resident_form import ResidentForm
+from painclinic.tui.widgets.yes_no import YesNoToggle
 
 TODAY = dt.date(2026, 11, 27)
 SIZE = (120, 40)

@@ -19,10 +19,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import RadioButton, RadioSet, SelectionList, Static
 
+from painclinic import checklist as logic
 from painclinic.knowledge import KnowledgeBase
 from painclinic.model import TRACKS
 from painclinic.practice import ResidentAssessment, ResidentPlan
-from painclinic.screens.widgets import checklist_logic as logic
 
 MECHANISMS = ("nociceptive", "neuropathic", "nociplastic", "mixed")
 

@@ -33,31 +33,13 @@ COMMON_DECLINE_REASONS = [
     "already arranged elsewhere",
 ]
 
-DIALOG_CSS = """
-{name} {
-    align: center middle;
-    background: $background 60%;
-    & > Vertical {
-        width: 76;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-    .dialog-title { text-style: bold; margin-bottom: 1; width: 100%; }
-    .dialog-hint { color: $text-muted; margin-bottom: 1; width: 100%; }
-    .dialog-error { text-style: bold; color: $text-error; height: auto; width: 100%; }
-    .dialog-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    .dialog-buttons Button { margin-left: 2; }
-    Select { margin-bottom: 1; }
-}
-"""
 
 
 T = TypeVar("T")
 
 
 class _Dialog(ModalScreen[T | None], Generic[T]):
+    CSS_PATH = "../styles/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
@@ -80,7 +62,6 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
 class DeclineDialog(_Dialog[str]):
     """Ask why a suggestion is declined."""
 
-    DEFAULT_CSS = DIALOG_CSS.replace("{name}", "DeclineDialog")
 
     def __init__(self, item_label: str, current: str = "") -> None:
         super().__init__()
@@ -116,7 +97,6 @@ class DeclineDialog(_Dialog[str]):
 class AddItemDialog(_Dialog[Added]):
     """Add the physician's own item to a track."""
 
-    DEFAULT_CSS = DIALOG_CSS.replace("{name}", "AddItemDialog")
 
     def __init__(self, track: Track = "coordination") -> None:
         super().__init__()
@@ -174,7 +154,6 @@ class IsoDate(Validator):
 class CheckpointDateDialog(_Dialog[dt.date]):
     """Change a checkpoint's date; the input says at once what is wrong with it."""
 
-    DEFAULT_CSS = DIALOG_CSS.replace("{name}", "CheckpointDateDialog")
 
     def __init__(self, label: str, date: dt.date, earliest: dt.date | None = None) -> None:
         super().__init__()

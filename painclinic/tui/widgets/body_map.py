@@ -29,7 +29,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from painclinic.screens.widgets.body_map_art import (
+from painclinic.tui.widgets.body_map_art import (
     CODES,
     DERMATOMES,
     SIDES,

@@ -28,7 +28,7 @@ DONE_FILTERS = (None, "not done", "done")
 
 
 class PracticeCasesScreen(Screen[None]):
-    CSS_PATH = "styles/practice.tcss"
+    CSS_PATH = "../../styles/practice.tcss"
     BINDINGS = [
         Binding("s", "start", "Start case", id="practice.start"),
         Binding("r", "cycle_region", "Region", id="practice.region"),
@@ -235,7 +235,7 @@ class PracticeCasesScreen(Screen[None]):
             self.app.notify("Type your name first: attempts are saved under it.")
             self.action_focus_name()
             return
-        from painclinic.screens.practice_visit import PracticeVisitScreen
+        from painclinic.tui.screens.practice.visit import PracticeVisitScreen
 
         self.app.save_state(resident=self.resident)  # type: ignore[attr-defined]
         self.app.push_screen(PracticeVisitScreen(case, self.resident))

@@ -27,17 +27,17 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from painclinic import checklist as logic
 from painclinic.knowledge import KnowledgeBase, Question, Section
-from painclinic.screens.messages import FieldChanged
-from painclinic.screens.widgets import checklist_logic as logic
-from painclinic.screens.widgets.comment import CommentInput, CommentRequested
-from painclinic.screens.widgets.grade_cell import (
+from painclinic.tui.messages import FieldChanged
+from painclinic.tui.widgets.comment import CommentInput, CommentRequested
+from painclinic.tui.widgets.grade_cell import (
     GradeCell,
     MrcCell,
     ReflexCell,
     SensoryCell,
 )
-from painclinic.screens.widgets.question import QuestionRow, focus_beside, make_question
+from painclinic.tui.widgets.question import QuestionRow, focus_beside, make_question
 
 NARROW = 104
 UPPER_FACTS = ("arm_symptoms", "cervical")

@@ -18,14 +18,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Static, TabbedContent, TabPane
 
+from painclinic import checklist as logic
 from painclinic.knowledge import load_knowledge
 from painclinic.practice import TeachingCase, save_attempt, score
-from painclinic.screens.messages import FieldChanged
-from painclinic.screens.practice_run import (
+from painclinic.store import StoreError
+from painclinic.tui.dialogs.confirm import ConfirmDialog
+from painclinic.tui.messages import FieldChanged
+from painclinic.tui.screens.practice.run import (
     NOT_ITEMS,
     NOT_RECORDED,
     PracticeRun,
@@ -33,14 +36,12 @@ from painclinic.screens.practice_run import (
     item_labels,
     shown_value,
 )
-from painclinic.screens.widgets import checklist_logic as logic
-from painclinic.screens.widgets.checklist import ChecklistView
-from painclinic.screens.widgets.comment import CommentInput
-from painclinic.screens.widgets.exam_grid import ExamGrid
-from painclinic.screens.widgets.grade_cell import GradeCell
-from painclinic.screens.widgets.question import InputQuestion, ListQuestion, QuestionRow
-from painclinic.screens.widgets.resident_form import ResidentForm
-from painclinic.store import StoreError
+from painclinic.tui.widgets.checklist import ChecklistView
+from painclinic.tui.widgets.comment import CommentInput
+from painclinic.tui.widgets.exam_grid import ExamGrid
+from painclinic.tui.widgets.grade_cell import GradeCell
+from painclinic.tui.widgets.question import InputQuestion, ListQuestion, QuestionRow
+from painclinic.tui.widgets.resident_form import ResidentForm
 
 TABS = ("history", "exam", "yours")
 HISTORY_HINT = (
@@ -53,41 +54,8 @@ EXAM_HINT = (
 )
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes / no question: enter confirms, escape keeps working."""
-
-    BINDINGS = [
-        Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
-    ]
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog > Static { width: 64; height: auto; padding: 1 2; border: thick $accent;
-                             background: $surface; }
-    """
-
-    def __init__(self, question: str, yes: str, no: str) -> None:
-        super().__init__()
-        self.question, self.yes, self.no = question, yes, no
-
-    def compose(self) -> ComposeResult:
-        yield Static(
-            Content.assemble(
-                (self.question, "bold"),
-                "\n\n",
-                ("enter", "bold reverse"),
-                f" {self.yes}    ",
-                ("escape", "bold reverse"),
-                f" {self.no}",
-            )
-        )
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 class PracticeVisitScreen(Screen[None]):
-    CSS_PATH = ["styles/checklist.tcss", "styles/practice.tcss"]
+    CSS_PATH = ["../../styles/checklist.tcss", "../../styles/practice.tcss"]
     BINDINGS = [
         Binding("enter", "reveal", "Ask / examine", id="practice.reveal", priority=True),
         # the tab labels show F2-F4; the footer keeps room for finish and leave
@@ -293,7 +261,7 @@ class PracticeVisitScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, "Finish and score", "Keep working"), chosen)
 
     def _finish(self) -> None:
-        from painclinic.screens.practice_score import PracticeScoreScreen
+        from painclinic.tui.screens.practice.score import PracticeScoreScreen
 
         form = self.query_one(ResidentForm)
         attempt = self.run.attempt(self.resident, form.assessment(), form.plan())

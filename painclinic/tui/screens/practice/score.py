@@ -23,11 +23,11 @@ from painclinic.practice import (
     feedback_markdown,
     reveal,
 )
-from painclinic.screens.practice_run import item_labels, shown_value
+from painclinic.tui.screens.practice.run import item_labels, shown_value
 
 
 class PracticeScoreScreen(Screen[None]):
-    CSS_PATH = "styles/practice.tcss"
+    CSS_PATH = "../../styles/practice.tcss"
     BINDINGS = [
         Binding("e", "export", "Export feedback", id="practice.export"),
         Binding("escape", "back", "Cases", id="practice.back"),

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from painclinic.screens.widgets.comment import CommentRequested
+from painclinic.tui.widgets.comment import CommentRequested
 
 GAP = 3
 Item = tuple[int, int, int]  # option index, x, width

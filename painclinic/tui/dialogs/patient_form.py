@@ -66,16 +66,7 @@ class NewPatientDialog(ModalScreen[Patient | None]):
         Binding("ctrl+s", "save", "Save patient", id="save"),
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
-    DEFAULT_CSS = """
-    NewPatientDialog { align: center middle; }
-    NewPatientDialog > VerticalScroll { width: 84; max-width: 98%; height: 90%;
-        border: thick $accent; background: $surface; padding: 0 1; }
-    NewPatientDialog Label { margin-top: 1; text-style: bold; }
-    NewPatientDialog #problems { color: $error; text-style: bold; }
-    NewPatientDialog SelectionList { height: 8; }
-    NewPatientDialog RadioSet { layout: horizontal; height: auto; }
-    NewPatientDialog TextArea { height: 5; }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def compose(self) -> ComposeResult:
         kb = load_knowledge()

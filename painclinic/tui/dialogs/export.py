@@ -24,12 +24,7 @@ NAMES = {
 
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 60; height: auto; border: thick $accent;
-                              background: $surface; padding: 0 1; }
-    ExportDialog OptionList { height: auto; max-height: 8; }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -2,7 +2,7 @@
 
 Attributes down: the parent calls `load(assessment, plan, visit, previous)` after every change.
 Messages up: after each accept / decline / add / undo / checkpoint edit the pane posts
-`PlanChanged(new_plan)` (painclinic.screens.messages) with the WHOLE new plan; with no plan
+`PlanChanged(new_plan)` (painclinic.tui.messages) with the WHOLE new plan; with no plan
 yet, the first decision creates one. The pane never imports the store or the session.
 
 Layout (styles in ../styles/assessment.tcss, loaded by the screen's CSS_PATH):
@@ -32,8 +32,8 @@ from textual.widget import Widget
 
 from painclinic.model import TRACKS, Added, Assessment, Declined, Plan, PlannedCheckpoint, Visit
 from painclinic.notes import labels as L
-from painclinic.screens.dialogs import AddItemDialog, CheckpointDateDialog, DeclineDialog
-from painclinic.screens.messages import PlanChanged
+from painclinic.tui.dialogs.plan import AddItemDialog, CheckpointDateDialog, DeclineDialog
+from painclinic.tui.messages import PlanChanged
 
 from .checkpoint_list import CheckpointList, CheckpointRow
 from .diagnosis_view import DiagnosisView

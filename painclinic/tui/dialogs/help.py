@@ -28,11 +28,7 @@ that plan is what the note reports.
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: 85%; border: thick $accent;
-                                  background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def __init__(self, under: Screen) -> None:
         super().__init__()

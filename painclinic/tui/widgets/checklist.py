@@ -21,11 +21,11 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, OptionList, Static
 
+from painclinic import checklist as logic
 from painclinic.knowledge import KnowledgeBase, Section
-from painclinic.screens.messages import FieldChanged
-from painclinic.screens.widgets import checklist_logic as logic
-from painclinic.screens.widgets.question import QuestionRow, make_question
-from painclinic.screens.widgets.section_list import SectionList
+from painclinic.tui.messages import FieldChanged
+from painclinic.tui.widgets.question import QuestionRow, make_question
+from painclinic.tui.widgets.section_list import SectionList
 
 STAGE_HEADINGS = {
     "history": "HISTORY",

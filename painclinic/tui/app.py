@@ -16,8 +16,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from painclinic.screens.commands import VisitCommands
 from painclinic.store import Store, StoreError
+from painclinic.tui.commands import VisitCommands
 
 
 class PainClinicApp(App[None]):
@@ -50,7 +50,7 @@ class PainClinicApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         """The patient list is the base screen (no blank screen drawn first)."""
-        from painclinic.screens.patients import PatientsScreen
+        from painclinic.tui.screens.patients import PatientsScreen
 
         return PatientsScreen()
 
@@ -65,21 +65,21 @@ class PainClinicApp(App[None]):
     # ------------------------------------------------------------ navigation
 
     def open_visit(self, visit_id: str, tab: str | None = None) -> None:
-        from painclinic.screens.visit import VisitScreen
         from painclinic.session import VisitSession
+        from painclinic.tui.screens.visit import VisitScreen
 
         self.push_screen(VisitScreen(VisitSession.open(self.store, visit_id), tab=tab))
 
     def start_visit(self, session: object) -> None:
-        from painclinic.screens.visit import VisitScreen
+        from painclinic.tui.screens.visit import VisitScreen
 
         self.push_screen(VisitScreen(session, tab="history"))  # type: ignore[arg-type]
 
     def start_practice(self, case_id: str, resident: str) -> None:
         """Open a teaching case for a resident (the case list stays underneath)."""
         from painclinic.practice import get_case
-        from painclinic.screens.practice import PracticeCasesScreen
-        from painclinic.screens.practice_visit import PracticeVisitScreen
+        from painclinic.tui.screens.practice.cases import PracticeCasesScreen
+        from painclinic.tui.screens.practice.visit import PracticeVisitScreen
 
         case = get_case(case_id)
         self.push_screen(PracticeCasesScreen(resident=resident))
@@ -88,7 +88,7 @@ class PainClinicApp(App[None]):
     # ------------------------------------------------------------ actions
 
     def action_help(self) -> None:
-        from painclinic.screens.help import HelpScreen
+        from painclinic.tui.dialogs.help import HelpScreen
 
         self.push_screen(HelpScreen(self.screen))
 

@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from painclinic.screens.messages import FieldChanged
-from painclinic.screens.widgets.comment import CommentRequested
+from painclinic.tui.messages import FieldChanged
+from painclinic.tui.widgets.comment import CommentRequested
 
 _MOVE_BINDINGS: list[BindingType] = [
     Binding("left", "move(-1, 0)", "Left", show=False),

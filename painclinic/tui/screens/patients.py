@@ -120,7 +120,7 @@ class PatientsScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def action_new_patient(self) -> None:
-        from painclinic.screens.patient_form import NewPatientDialog
+        from painclinic.tui.dialogs.patient_form import NewPatientDialog
 
         def created(patient: object) -> None:
             if patient is None:
@@ -167,7 +167,7 @@ class PatientsScreen(Screen[None]):
         self.app.start_visit(session)  # type: ignore[attr-defined]
 
     def action_practice(self) -> None:
-        from painclinic.screens.practice import PracticeCasesScreen
+        from painclinic.tui.screens.practice.cases import PracticeCasesScreen
 
         self.app.push_screen(PracticeCasesScreen())
 

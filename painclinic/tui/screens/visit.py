@@ -16,21 +16,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from painclinic.knowledge import load_knowledge
-from painclinic.screens.messages import FieldChanged, PlanChanged
-from painclinic.screens.widgets.assessment_pane import AssessmentPane
-from painclinic.screens.widgets.body_map import BodyMap
-from painclinic.screens.widgets.checklist import ChecklistView
-from painclinic.screens.widgets.exam_grid import ExamGrid
-from painclinic.screens.widgets.follow_up import FollowUpPanel
-from painclinic.screens.widgets.red_flag_banner import RedFlagBanner
 from painclinic.session import VisitSession
 from painclinic.store import ConflictError, StoreError
+from painclinic.tui.messages import FieldChanged, PlanChanged
+from painclinic.tui.widgets.assessment_pane import AssessmentPane
+from painclinic.tui.widgets.body_map import BodyMap
+from painclinic.tui.widgets.checklist import ChecklistView
+from painclinic.tui.widgets.exam_grid import ExamGrid
+from painclinic.tui.widgets.follow_up import FollowUpPanel
+from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
 
 TABS = ("history", "exam", "body_map", "assessment")
 
 
 class VisitScreen(Screen[None]):
-    CSS_PATH = ["styles/checklist.tcss", "styles/assessment.tcss", "styles/visit.tcss"]
+    CSS_PATH = ["../styles/checklist.tcss", "../styles/assessment.tcss", "../styles/visit.tcss"]
     BINDINGS = [
         Binding(
             RedFlagBanner.ACK_KEY,
@@ -243,7 +243,7 @@ class VisitScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        from painclinic.screens.export_dialog import ExportDialog
+        from painclinic.tui.dialogs.export import ExportDialog
 
         def chosen(choice: tuple[str, bool] | None) -> None:
             if choice:

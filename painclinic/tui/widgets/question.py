@@ -30,13 +30,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from painclinic import checklist as logic
 from painclinic.knowledge import KnowledgeBase, Question
-from painclinic.screens.messages import FieldChanged
-from painclinic.screens.widgets import checklist_logic as logic
-from painclinic.screens.widgets.choice_grid import ChoiceGrid
-from painclinic.screens.widgets.comment import CommentInput, CommentRequested
-from painclinic.screens.widgets.grade_cell import CELL_TYPES, GradeCell
-from painclinic.screens.widgets.yes_no import YesNoToggle
+from painclinic.tui.messages import FieldChanged
+from painclinic.tui.widgets.choice_grid import ChoiceGrid
+from painclinic.tui.widgets.comment import CommentInput, CommentRequested
+from painclinic.tui.widgets.grade_cell import CELL_TYPES, GradeCell
+from painclinic.tui.widgets.yes_no import YesNoToggle
 
 COMMIT_AFTER = 0.6  # seconds of no typing before a valid value is posted
 

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from painclinic import checklist as logic
 from painclinic.engine.facts import build_facts
 from painclinic.knowledge import KnowledgeBase, load_knowledge
 from painclinic.practice import Attempt, ResidentAssessment, ResidentPlan, TeachingCase, reveal
-from painclinic.screens.widgets import checklist_logic as logic
 from painclinic.validation import VisitError, visit_from_data
 
 # Known before a single question: who the patient is and why they came.

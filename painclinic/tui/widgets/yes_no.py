@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from painclinic.screens.widgets.comment import CommentRequested
+from painclinic.tui.widgets.comment import CommentRequested
 
 
 class YesNoToggle(Widget, can_focus=True):

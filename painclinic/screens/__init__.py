@@ -1,1 +1,0 @@
-"""The Textual clinic app: screens (thin coordinators) and widgets (one per file)."""

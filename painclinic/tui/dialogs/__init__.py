@@ -1,0 +1,3 @@
+"""Modal dialogs: each a `ModalScreen[T]` that dismisses with its value.
+
+Their styles are in one file, ../styles/dialogs.tcss."""

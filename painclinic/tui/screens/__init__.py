@@ -1,0 +1,1 @@
+"""The app's screens: thin coordinators over the session and the widgets."""

@@ -1,0 +1,1 @@
+"""Resident practice: the case list, the reveal-as-you-ask visit, the score."""
