@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from painclinic.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from painclinic.session import VisitSession
 from painclinic.tui.commands import VisitCommands
 
 
@@ -45,7 +49,7 @@ class PainClinicApp(App[None]):
         self.remember = remember
         self.show_save_times = show_save_times  # off for deterministic snapshots
         # Read once, before the patient list (which clears it when shown) can run.
-        self._resume = self._state()
+        self._resume = self.remembered()
         self.theme = self._resume.get("theme", "textual-dark")
 
     def get_default_screen(self) -> Screen:
@@ -70,10 +74,10 @@ class PainClinicApp(App[None]):
 
         self.push_screen(VisitScreen(VisitSession.open(self.store, visit_id), tab=tab))
 
-    def start_visit(self, session: object) -> None:
+    def start_visit(self, session: VisitSession) -> None:
         from painclinic.tui.screens.visit import VisitScreen
 
-        self.push_screen(VisitScreen(session, tab="history"))  # type: ignore[arg-type]
+        self.push_screen(VisitScreen(session, tab="history"))
 
     def start_practice(self, case_id: str, resident: str) -> None:
         """Open a teaching case for a resident (the case list stays underneath)."""
@@ -96,7 +100,7 @@ class PainClinicApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
         self.save_state(theme=self.theme)
 
-    def get_system_commands(self, screen: Screen) -> list[SystemCommand]:  # type: ignore[override]
+    def get_system_commands(self, screen: Screen) -> list[SystemCommand]:
         commands = list(super().get_system_commands(screen))
         commands.append(
             SystemCommand(
@@ -109,14 +113,15 @@ class PainClinicApp(App[None]):
 
     # ------------------------------------------------------------ remembered state
 
-    def _state(self) -> dict[str, str]:
+    def remembered(self) -> dict[str, str]:
+        """What the app remembers (ids and names only); nothing when `remember` is off."""
         return self.store.ui_state() if self.remember else {}
 
     def save_state(self, **changes: str | None) -> None:
         """Remember the open visit and tab (ids only, no clinical text) in the store."""
         if not self.remember:
             return
-        state = {**self._state(), **changes}
+        state = {**self.remembered(), **changes}
         self.store.save_ui_state({k: v for k, v in state.items() if v is not None})
 
 

@@ -53,7 +53,7 @@ def parse_medications(text: str) -> tuple[list[Medication], list[str]]:
                 fields = dict(
                     zip(("dose_mg", "per_day", "acetaminophen_mg"), numbers, strict=False)
                 )
-                meds.append(Medication(drug=drug, **fields))
+                meds.append(Medication.model_validate({"drug": drug, **fields}))
         except ValidationError as exc:
             problems.append(f"line {number}: {exc.errors()[0]['msg']}")
     return meds, problems

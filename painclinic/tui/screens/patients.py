@@ -7,14 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from painclinic.model import Patient
 from painclinic.store import PatientSummary, StoreError
+from painclinic.tui.screens.base import ClinicScreen
 from painclinic.worklist import next_due
 
 
-class PatientsScreen(Screen[None]):
+class PatientsScreen(ClinicScreen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("n", "new_patient", "New patient", id="new_patient"),
@@ -49,19 +50,19 @@ class PatientsScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.reload()
-        self.app.save_state(visit=None, tab=None)  # type: ignore[attr-defined]
+        self.app.save_state(visit=None, tab=None)
 
     # ------------------------------------------------------------ data
 
     def reload(self) -> None:
-        self._all = self.app.store.patients()  # type: ignore[attr-defined]
+        self._all = self.app.store.patients()
         self._fill(self.query_one("#search", Input).value)
 
     def _fill(self, search: str) -> None:
         needle = search.strip().lower()
         table = self.query_one("#patients", DataTable)
         table.clear()
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         for p in self._all:
             if needle and needle not in p.name.lower() and needle not in p.id.lower():
                 continue
@@ -87,7 +88,7 @@ class PatientsScreen(Screen[None]):
         if pid is None:
             self.query_one("#visits-title", Static).update("Visits")
             return
-        summaries = self.app.store.visits(pid)  # type: ignore[attr-defined]
+        summaries = self.app.store.visits(pid)
         for v in reversed(summaries):  # newest first: the one you usually want
             visits.add_row(v.id, str(v.date), v.type.replace("_", "-"), v.chief_complaint, key=v.id)
         self.query_one("#visits-title", Static).update(f"Visits of {pid} (newest first)")
@@ -122,14 +123,14 @@ class PatientsScreen(Screen[None]):
     def action_new_patient(self) -> None:
         from painclinic.tui.dialogs.patient_form import NewPatientDialog
 
-        def created(patient: object) -> None:
+        def created(patient: Patient | None) -> None:
             if patient is None:
                 return
             from painclinic.session import VisitSession
 
-            session = VisitSession.new_initial(self.app.store, patient, self.app.today())  # type: ignore[attr-defined]
+            session = VisitSession.new_initial(self.app.store, patient, self.app.today())
             self.app.notify(f"Registered {session.visit.patient.id}; initial visit started.")
-            self.app.start_visit(session)  # type: ignore[attr-defined]
+            self.app.start_visit(session)
 
         self.app.push_screen(NewPatientDialog(), created)
 
@@ -139,19 +140,19 @@ class PatientsScreen(Screen[None]):
             return
         from painclinic.session import VisitSession
 
-        patient = self.app.store.get_patient(pid)  # type: ignore[attr-defined]
+        patient = self.app.store.get_patient(pid)
         session = VisitSession.new_initial(
             self.app.store,
-            patient,  # type: ignore[attr-defined]
+            patient,
             self.app.today(),
-        )  # type: ignore[attr-defined]
-        self.app.start_visit(session)  # type: ignore[attr-defined]
+        )
+        self.app.start_visit(session)
 
     def action_new_follow_up(self) -> None:
         pid = self._selected_patient()
         if pid is None:
             return
-        visits = self.app.store.visits(pid)  # type: ignore[attr-defined]
+        visits = self.app.store.visits(pid)
         if not visits:
             self.app.notify(
                 "No earlier visit to follow up; start a new visit with i.", severity="warning"
@@ -160,11 +161,11 @@ class PatientsScreen(Screen[None]):
         from painclinic.session import VisitSession
 
         session = VisitSession.new_follow_up(
-            self.app.store,  # type: ignore[attr-defined]
+            self.app.store,
             visits[-1].id,
             self.app.today(),
-        )  # type: ignore
-        self.app.start_visit(session)  # type: ignore[attr-defined]
+        )
+        self.app.start_visit(session)
 
     def action_practice(self) -> None:
         from painclinic.tui.screens.practice.cases import PracticeCasesScreen
@@ -179,6 +180,6 @@ class PatientsScreen(Screen[None]):
         else:
             return
         try:
-            self.app.open_visit(visit_id)  # type: ignore[attr-defined]
+            self.app.open_visit(visit_id)
         except StoreError as exc:
             self.app.notify(str(exc), severity="error", timeout=15)

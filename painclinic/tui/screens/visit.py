@@ -12,13 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from painclinic.knowledge import load_knowledge
 from painclinic.session import VisitSession
 from painclinic.store import ConflictError, StoreError
 from painclinic.tui.messages import FieldChanged, PlanChanged
+from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.widgets.assessment_pane import AssessmentPane
 from painclinic.tui.widgets.body_map import BodyMap
 from painclinic.tui.widgets.checklist import ChecklistView
@@ -29,7 +29,7 @@ from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
 TABS = ("history", "exam", "body_map", "assessment")
 
 
-class VisitScreen(Screen[None]):
+class VisitScreen(ClinicScreen):
     CSS_PATH = ["../styles/checklist.tcss", "../styles/assessment.tcss", "../styles/visit.tcss"]
     BINDINGS = [
         Binding(
@@ -82,7 +82,7 @@ class VisitScreen(Screen[None]):
         self._refresh_all()
         self._focus_tab(self.initial_tab)
         self.app.save_state(
-            visit=self.session.visit_id,  # type: ignore[attr-defined]
+            visit=self.session.visit_id,
             tab=self.initial_tab,
         )
 
@@ -104,7 +104,7 @@ class VisitScreen(Screen[None]):
         self.query_one(ExamGrid).load(s.record, s.facts, s.assessment.scores)
         body = self.query_one(BodyMap)
         body.markings = s.record.get("history", {}).get("body_map", {})
-        body.localized = [(r.root, r.side) for r in s.assessment.localization]
+        body.localized = tuple((r.root, r.side) for r in s.assessment.localization)
         self.query_one(AssessmentPane).load(s.assessment, v.plan, v, s.previous)
         if v.visit.type == "follow_up":
             self.query_one(FollowUpPanel).show_comparison(v, s.previous)
@@ -191,7 +191,7 @@ class VisitScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         self.app.save_state(
-            visit=self.session.visit_id,  # type: ignore[attr-defined]
+            visit=self.session.visit_id,
             tab=event.pane.id,
         )
 
@@ -230,9 +230,9 @@ class VisitScreen(Screen[None]):
             return bool(self.session.assessment.red_flags)
         return True
 
-    def action_add_item(self) -> None:
+    async def action_add_item(self) -> None:
         self.action_tab("assessment")
-        self.query_one(AssessmentPane).run_action("add_item")
+        await self.query_one(AssessmentPane).run_action("add_item")
 
     def action_reload(self) -> None:
         self.session.reload()
@@ -261,7 +261,7 @@ class VisitScreen(Screen[None]):
 
             visit = scrub(visit)
         content = render(visit, assess(visit), fmt)
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         path = store.write_export(
             self.session.visit_id, ("-deid" if deidentify else "") + FORMATS[fmt], content
         )

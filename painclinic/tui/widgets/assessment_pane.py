@@ -39,7 +39,7 @@ from .checkpoint_list import CheckpointList, CheckpointRow
 from .diagnosis_view import DiagnosisView
 from .goal_list import GoalList
 from .safety_panel import SafetyPanel
-from .track_list import TrackList, TrackRow
+from .track_list import RowState, TrackList, TrackRow
 
 # ---------------------------------------------------------------- rows from data (pure)
 
@@ -116,7 +116,7 @@ def track_rows(a: Assessment, plan: Plan | None) -> list[TrackRow]:
     return rows
 
 
-def _state(tid: str, accepted: set[str], declined: dict[str, str]) -> str:
+def _state(tid: str, accepted: set[str], declined: dict[str, str]) -> RowState:
     if tid in accepted:
         return "accepted"
     if tid in declined:
@@ -144,17 +144,17 @@ def checkpoint_rows(a: Assessment, plan: Plan | None) -> list[CheckpointRow]:
             )
         )
     taken = {(c.about, c.label) for c in planned}
-    for i, c in enumerate(a.checkpoints):
-        if (c.about, c.label) in taken:
+    for i, s in enumerate(a.checkpoints):
+        if (s.about, s.label) in taken:
             continue
         rows.append(
             CheckpointRow(
                 key=f"s:{i}",
-                date=c.date,
-                label=c.label,
-                about=c.about,
-                track=c.track,
-                about_words=L.about(c.about),
+                date=s.date,
+                label=s.label,
+                about=s.about,
+                track=s.track,
+                about_words=L.about(s.about),
             )
         )
     return rows
@@ -333,7 +333,7 @@ class AssessmentPane(Widget):
             if item is not None:
                 self._commit(with_added(self._base, item))
 
-        self.app.push_screen(AddItemDialog(track or "coordination"), added)  # type: ignore[arg-type]
+        self.app.push_screen(AddItemDialog(track or "coordination"), added)
 
     @on(CheckpointList.Requested)
     def _checkpoint_request(self, event: CheckpointList.Requested) -> None:

@@ -176,7 +176,7 @@ class BodyMap(Widget, can_focus=True):
         Binding("p", "set_kind('pain')", "Pain", id="body_map.pain"),
         Binding("n", "set_kind('numbness')", "Numbness", id="body_map.numbness"),
         Binding("t", "set_kind('paresthesia')", "Tingling", id="body_map.paresthesia"),
-        Binding("space,enter", "toggle", "Toggle mark", id="body_map.toggle"),
+        Binding("space,enter", "toggle_mark", "Toggle mark", id="body_map.toggle"),
         Binding("x", "clear", "Clear region", id="body_map.clear"),
         Binding("up", "level(-1)", "Level up (rostral)", show=False, id="body_map.up"),
         Binding("down", "level(1)", "Level down (caudal)", show=False, id="body_map.down"),
@@ -246,7 +246,7 @@ class BodyMap(Widget, can_focus=True):
     def watch_cursor(self, cursor: Region) -> None:
         """In a scrolling container (a short terminal), keep the keyboard cursor in view."""
         parent = self.parent
-        if parent is None or not getattr(parent, "is_scrollable", False):
+        if not isinstance(parent, Widget) or not parent.is_scrollable:
             return
         layout = self._layout()
         rows = [
@@ -314,7 +314,7 @@ class BodyMap(Widget, can_focus=True):
     def action_set_kind(self, kind: str) -> None:
         self.kind = kind
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         self.toggle(self.cursor)
 
     def action_clear(self) -> None:
@@ -482,14 +482,15 @@ class BodyMap(Widget, can_focus=True):
             for col, char in enumerate(line):
                 if char == " ":
                     continue
-                region = view.region_at(row, col)
-                if region is None:
+                at = view.region_at(row, col)
+                if at is None:
                     if char in CODES:  # a region code on the midline: never drawn
                         continue
                     kind = "landmark" if char in "◦┊•‿" else "outline"
                     st = style["root-edge"] if (row, col) in root_edges else style[kind]
                     put(x0 + col, y0 + row, char, st)
                     continue
+                region = at
                 label = view.labels.get((row, col))
                 kinds = self.marks(region)
                 if kinds and len(view.cells[region]) < 2 * len(region[0]) + 1:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -90,7 +91,7 @@ class ChecklistView(Widget):
 
     # ------------------------------------------------------------ layout
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         with Horizontal(id="checklist-body"):
             with Vertical(id="checklist-side"):
                 yield SectionList(id="checklist-sections")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.content import Content
@@ -154,7 +155,7 @@ class ExamGrid(Widget):
                     r.reflex, r.reflex_name = q, q.prompt.split(" (")[0].split(" / ")[0]
         return {root: rows[root] for root in sorted(rows, key=logic.root_sort_key)}
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         with ScrollableContainer(id="exam-scroll", can_focus=False):
             yield Static(id="exam-title")
             for cells in HEADER:
@@ -336,8 +337,9 @@ class ExamGrid(Widget):
         for path, message in self._cell_errors.items():
             cell = self._cells[path]
             lines.append(Content.styled(f"⚠ {cell.label}: {message}", "bold $text-error"))
-        cell = self._focused_cell
-        if cell is not None:
+        focused = self._focused_cell
+        if focused is not None:
+            cell = focused
             question = self._question_of(cell)
             lines.append(Content.styled(f"{cell.label}. Keys: {cell.key_help()}", "bold"))
             if question is not None:

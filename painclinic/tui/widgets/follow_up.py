@@ -95,9 +95,9 @@ def compare(current: Visit, previous: Visit | None) -> str:
             f" -> {_v(current.history.function.get(measure))}"
         )
     for goal in current.goals:
-        now = current.history.function.get(goal.measure or "", None)
+        reached = current.history.function.get(goal.measure or "", None)
         lines.append(
-            f"  Goal '{goal.label}': baseline {_v(goal.baseline)}, now {_v(now)}, "
+            f"  Goal '{goal.label}': baseline {_v(goal.baseline)}, now {_v(reached)}, "
             f"target {_v(goal.target)}"
         )
     return "\n".join(lines)

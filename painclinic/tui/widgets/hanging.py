@@ -12,8 +12,9 @@ milliseconds; Content wraps and caches natively. The pane is redrawn as findings
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -111,7 +112,7 @@ class Stack(Visual):
             if isinstance(part, Content):
                 yield Text(part.plain)
             else:
-                yield part
+                yield cast(RenderableType, part)  # a RichVisual wraps a Rich renderable
 
 
 def hang(lead: str | Text, body: str | Text, indent: int = 0) -> Hang:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
@@ -103,7 +104,7 @@ class QuestionRow(Widget):
         Binding("down", "step(1)", "Next item", show=False),
     ]
 
-    INLINE: ClassVar[bool] = True  # editor on the prompt line (False: on its own line)
+    INLINE: bool = True  # editor on the prompt line (False: on its own line); set per row
 
     class CommentChanged(Message):
         def __init__(self, row: QuestionRow, field: str, text: str) -> None:
@@ -132,7 +133,7 @@ class QuestionRow(Widget):
 
     # ------------------------------------------------------------ compose
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         with Horizontal(classes="q-line"):
             yield self._lines["prompt"]
             if self.INLINE:
@@ -302,7 +303,7 @@ class InputQuestion(QuestionRow):
             return "list", logic.parse_list
         return "text", logic.parse_text
 
-    def compose_editor(self):  # type: ignore[override]
+    def compose_editor(self) -> ComposeResult:
         if self.kind == "number":
             placeholder = logic.range_text(self.question)
         elif self.kind == "date":
@@ -398,7 +399,7 @@ class ListQuestion(QuestionRow):
 
     INLINE = False
 
-    def compose_editor(self):  # type: ignore[override]
+    def compose_editor(self) -> ComposeResult:
         self._summary = Static("", classes="q-summary", markup=False)
         yield self._summary
 
@@ -414,7 +415,7 @@ class ListQuestion(QuestionRow):
 class ChoiceQuestion(QuestionRow):
     INLINE = False
 
-    def compose_editor(self):  # type: ignore[override]
+    def compose_editor(self) -> ComposeResult:
         self._grid = ChoiceGrid(
             logic.choice_options(self.kb, self.question),
             multiple=self.question.type == "multi_choice",
@@ -436,7 +437,7 @@ class YesNoQuestion(QuestionRow):
         super().__init__(question, kb, id=id)
         self.add_class("-toggle")
 
-    def compose_editor(self):  # type: ignore[override]
+    def compose_editor(self) -> ComposeResult:
         self._toggle = YesNoToggle(flag=bool(self.question.red_flag))
         yield self._toggle
 
@@ -467,7 +468,7 @@ class SidesQuestion(QuestionRow):
         super().__init__(question, kb, id=id)
         self.add_class("-sides")
 
-    def compose_editor(self):  # type: ignore[override]
+    def compose_editor(self) -> ComposeResult:
         cell = CELL_TYPES[self.question.type]
         self._cells = [
             cell(self.field, side, label=f"{self.question.prompt}, {side}") for side in logic.SIDES

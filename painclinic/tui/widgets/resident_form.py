@@ -12,7 +12,11 @@ the resident finishes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from textual import on
+from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -80,10 +84,10 @@ class ResidentForm(Widget):
         widget.border_title = title
         return widget
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         kb = self.kb
 
-        def by_label(items: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+        def by_label(items: Mapping[str, Any]) -> list[tuple[str, str]]:
             return sorted(((d.label, i) for i, d in items.items()), key=lambda o: o[0].lower())
 
         with Horizontal(id="rf-split"):

@@ -18,16 +18,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from painclinic.practice import Attempt, ScoreReport, TeachingCase, attempts, load_cases
+from painclinic.tui.screens.base import ClinicScreen
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
 DONE_FILTERS = (None, "not done", "done")
 
 
-class PracticeCasesScreen(Screen[None]):
+class PracticeCasesScreen(ClinicScreen):
     CSS_PATH = "../../styles/practice.tcss"
     BINDINGS = [
         Binding("s", "start", "Start case", id="practice.start"),
@@ -69,7 +69,7 @@ class PracticeCasesScreen(Screen[None]):
         table.add_columns("Case", "Title", "Region", "Difficulty", "Your attempts")
         remembered = self._resident
         if remembered is None:
-            state = self.app._state()  # type: ignore[attr-defined]  # the app's ui-state file
+            state = self.app.remembered()
             remembered = state.get("resident", "")
         self.query_one("#resident", Input).value = remembered or ""
         self._fill()
@@ -91,7 +91,7 @@ class PracticeCasesScreen(Screen[None]):
         return sorted({c.case.region for c in self.cases})
 
     def _fill(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         self.history = attempts(store, self.resident) if self.resident else []
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -187,7 +187,7 @@ class PracticeCasesScreen(Screen[None]):
     @on(Input.Submitted, "#resident")
     def _name_done(self) -> None:
         if self.resident:
-            self.app.save_state(resident=self.resident)  # type: ignore[attr-defined]
+            self.app.save_state(resident=self.resident)
         self.query_one(DataTable).focus()
 
     @on(DataTable.RowHighlighted)
@@ -237,7 +237,7 @@ class PracticeCasesScreen(Screen[None]):
             return
         from painclinic.tui.screens.practice.visit import PracticeVisitScreen
 
-        self.app.save_state(resident=self.resident)  # type: ignore[attr-defined]
+        self.app.save_state(resident=self.resident)
         self.app.push_screen(PracticeVisitScreen(case, self.resident))
 
     def action_back(self) -> None:

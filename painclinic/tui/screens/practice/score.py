@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from painclinic.knowledge import load_knowledge
@@ -23,10 +22,11 @@ from painclinic.practice import (
     feedback_markdown,
     reveal,
 )
+from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.screens.practice.run import item_labels, shown_value
 
 
-class PracticeScoreScreen(Screen[None]):
+class PracticeScoreScreen(ClinicScreen):
     CSS_PATH = "../../styles/practice.tcss"
     BINDINGS = [
         Binding("e", "export", "Export feedback", id="practice.export"),
@@ -75,7 +75,7 @@ class PracticeScoreScreen(Screen[None]):
             return f"red flag: {kb.red_flags[flag].label if flag in kb.red_flags else flag}"
         for table in (kb.conditions, kb.treatments, kb.red_flags):
             if item in table:
-                return table[item].label  # type: ignore[attr-defined]
+                return table[item].label
         if item in self.prompts:
             return self.prompts[item]
         return item if "." in item else item.replace("_", " ")  # e.g. a drug class to avoid
@@ -218,7 +218,7 @@ class PracticeScoreScreen(Screen[None]):
     def action_export(self) -> None:
         from painclinic.practice import resident_key
 
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         text = feedback_markdown(self.case, self.attempt, self.report)
         stem = f"practice-{self.case.id}-{resident_key(self.attempt.resident)}"
         path = store.write_export(stem, ".md", text.encode("utf-8"))

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Static, TabbedContent, TabPane
 
@@ -28,6 +27,7 @@ from painclinic.practice import TeachingCase, save_attempt, score
 from painclinic.store import StoreError
 from painclinic.tui.dialogs.confirm import ConfirmDialog
 from painclinic.tui.messages import FieldChanged
+from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.screens.practice.run import (
     NOT_ITEMS,
     NOT_RECORDED,
@@ -54,7 +54,7 @@ EXAM_HINT = (
 )
 
 
-class PracticeVisitScreen(Screen[None]):
+class PracticeVisitScreen(ClinicScreen):
     CSS_PATH = ["../../styles/checklist.tcss", "../../styles/practice.tcss"]
     BINDINGS = [
         Binding("enter", "reveal", "Ask / examine", id="practice.reveal", priority=True),
@@ -98,7 +98,11 @@ class PracticeVisitScreen(Screen[None]):
         self._focus_tab("history")
         # section pages are built when first opened: prepare their list items then
         pages = self.query_one(ChecklistView).query_one(ContentSwitcher)
-        self.watch(pages, "current", lambda _: self.call_after_refresh(self._prepare_lists))
+
+        def page_opened(_: object) -> None:
+            self.call_after_refresh(self._prepare_lists)
+
+        self.watch(pages, "current", page_opened)
 
     # ------------------------------------------------------------ pushing data down
 
@@ -267,7 +271,7 @@ class PracticeVisitScreen(Screen[None]):
         attempt = self.run.attempt(self.resident, form.assessment(), form.plan())
         report = score(self.case, attempt)
         try:
-            save_attempt(self.app.store, attempt, report)  # type: ignore[attr-defined]
+            save_attempt(self.app.store, attempt, report)
         except (OSError, StoreError) as exc:
             self.app.notify(f"The attempt could not be saved: {exc}", severity="error")
         self.app.switch_screen(PracticeScoreScreen(self.case, attempt, report))
