@@ -558,3 +558,66 @@ def test_store_creates_its_folder_owner_only(tmp_path: Path) -> None:
     root = tmp_path / "a" / "b"
     Store(root)
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
+
+
+# ---------------------------------------------------------------- what else the store keeps
+
+
+def test_the_files_store_satisfies_the_record_store_protocol(store: Store) -> None:
+    from painclinic.store import RecordStore
+
+    assert isinstance(store, RecordStore)
+    assert store.location == str(store.root)
+
+
+@POSIX
+def test_exports_are_new_owner_only_files_and_never_overwrite_each_other(store: Store) -> None:
+    first = store.write_export("p-0001-v1", ".md", b"one")
+    second = store.write_export("p-0001-v1", ".md", b"two")  # within the same second
+    assert first != second and first.parent == second.parent == store.root / "exports"
+    assert (first.read_bytes(), second.read_bytes()) == (b"one", b"two")
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    with pytest.raises(ValueError):
+        store.write_export("../outside", ".md", b"x")  # a name never leaves exports/
+
+
+def test_practice_attempts_are_kept_per_resident_and_survive_backup(
+    store: Store, tmp_path: Path
+) -> None:
+    store.save_attempt("dr-ada", {"n": 1})
+    store.save_attempt("dr-ada", {"n": 2})
+    store.save_attempt("dr-bo", {"n": 3})
+    assert store.attempts("dr-ada") == [{"n": 1}, {"n": 2}]
+    assert sorted(e["n"] for e in store.attempts()) == [1, 2, 3]
+    archive = store.backup(tmp_path / "b.zip")
+    store.save_attempt("dr-ada", {"n": 4})
+    store.restore(archive)
+    assert store.attempts("dr-ada") == [{"n": 1}, {"n": 2}]  # the backup's attempts are back
+    with pytest.raises(ValueError):
+        store.attempts("../../etc")
+
+
+def test_a_damaged_attempts_file_is_quarantined_and_a_new_attempt_still_saves(
+    store: Store,
+) -> None:
+    store.save_attempt("dr-ada", {"n": 1})
+    path = store.root / "attempts" / "dr-ada.json"
+    path.write_text("[{ torn")
+    with pytest.raises(CorruptFileError) as caught:
+        store.attempts("dr-ada")
+    assert caught.value.quarantined_to.read_text() == "[{ torn"  # kept aside, never deleted
+    store.save_attempt("dr-ada", {"n": 2})
+    assert store.attempts("dr-ada") == [{"n": 2}]
+
+
+@POSIX
+def test_the_apps_remembered_state_is_kept_owner_only_and_a_broken_one_is_forgotten(
+    store: Store,
+) -> None:
+    assert store.ui_state() == {}
+    store.save_ui_state({"visit": "p-0001-v1", "tab": "exam"})
+    assert store.ui_state() == {"visit": "p-0001-v1", "tab": "exam"}
+    path = store.root / "ui-state.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.write_text("not json")
+    assert store.ui_state() == {}
