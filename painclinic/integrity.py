@@ -13,10 +13,9 @@ from typing import Any
 from painclinic.engine.expr import fact_names
 from painclinic.engine.facts import NAMED_FACTS, PREFIXES
 from painclinic.knowledge import DRUG_CLASSES, KnowledgeBase
-from painclinic.model import TRACKS, Visit
+from painclinic.model import SIDES, TRACKS, field_at
 
 MECHANISMS = {"nociceptive", "neuropathic", "nociplastic", "mixed"}
-SIDES = {"left", "right"}
 
 
 def _family(kb: KnowledgeBase, name: str) -> set[str] | None:
@@ -109,41 +108,6 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         yield f"checklist.{section.id}", section.source
 
 
-def _field_exists(path: str) -> bool:
-    """Does a checklist `field` path name a place in the visit record?"""
-    model: Any = Visit
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        fields = {f.alias or n: f for n, f in model.model_fields.items()}
-        if part not in fields:
-            return False
-        annotation = fields[part].annotation
-        inner = _model_in(annotation)
-        if inner is None:
-            # a leaf, or a map whose keys are ids (history.red_flags.fever, exam.motor.x)
-            return i == len(parts) - 1 or (_is_map(annotation) and i == len(parts) - 2)
-        model = inner
-    return True
-
-
-def _model_in(annotation: Any) -> Any:
-    import typing
-
-    from pydantic import BaseModel
-
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
-
-
-def _is_map(annotation: Any) -> bool:
-    import typing
-
-    origin = typing.get_origin(annotation)
-    return origin is dict or any(typing.get_origin(a) is dict for a in typing.get_args(annotation))
-
-
 def problems(kb: KnowledgeBase) -> list[str]:
     """Every cross-reference problem in the knowledge base ([] when it is consistent)."""
     out: list[str] = []
@@ -187,7 +151,7 @@ def problems(kb: KnowledgeBase) -> list[str]:
             if q.id in seen:
                 out.append(f"checklist: question id {q.id!r} used twice")
             seen.add(q.id)
-            if not _field_exists(q.field):
+            if field_at(q.field) is None:
                 out.append(f"checklist.{q.id}: field {q.field!r} is not in the visit record")
             if isinstance(q.choices, str):
                 name = q.choices.removeprefix("vocab:")
