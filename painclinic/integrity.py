@@ -77,6 +77,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"alerts.{aid}.when", alert.when
     for cp in kb.checkpoints:
         yield f"checkpoints.{cp.id}.when", cp.when
+    for cid, context in kb.caution_contexts.items():
+        yield f"drugs.caution_contexts.{cid}.when", context.when
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}.when", section.when
         for q in section.questions:
@@ -96,6 +98,7 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         "instruments": kb.instruments,
         "criteria": kb.criteria,
         "drugs": kb.drugs,
+        "drugs.caution_contexts": kb.caution_contexts,
     }
     for name, table in tables.items():
         for key, entry in table.items():
@@ -140,6 +143,11 @@ def problems(kb: KnowledgeBase) -> list[str]:
     out += [f"checkpoints: id {i!r} used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
     for did, drug in kb.drugs.items():
         out += [f"drugs.{did}: unknown class {c!r}" for c in drug.classes if c not in DRUG_CLASSES]
+        out += [
+            f"drugs.{did}: unknown caution context {c!r}"
+            for c in drug.cautions
+            if c not in kb.caution_contexts
+        ]
         if drug.treatment and drug.treatment not in treatments:
             out.append(f"drugs.{did}: unknown treatment {drug.treatment!r}")
     for tid, t in kb.treatments.items():

@@ -174,6 +174,13 @@ class CriteriaSet(Entry):
     categories: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class CautionContext(Entry):
+    """When a drug's caution for this context (drugs.yaml `cautions:` key) applies."""
+
+    label: str
+    when: Expr
+
+
 class DrugDef(Entry):
     label: str
     classes: list[str]
@@ -286,6 +293,7 @@ class KnowledgeBase(BaseModel):
     instruments: dict[str, InstrumentDef]
     criteria: dict[str, CriteriaSet]
     drugs: dict[str, DrugDef]
+    caution_contexts: dict[str, CautionContext]
     checklist: Checklist
 
     def ids(self, vocab: str) -> list[str]:
@@ -375,6 +383,7 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         instruments=mapping("instruments", "instruments", InstrumentDef),
         criteria=mapping("instruments", "criteria", CriteriaSet),
         drugs=mapping("drugs", "drugs", DrugDef),
+        caution_contexts=mapping("drugs", "caution_contexts", CautionContext),
         checklist=checklist,
     )
 

@@ -408,11 +408,28 @@ class Alert(Out):
     source: list[str] = Field(default_factory=list)
 
 
+class Caution(Out):
+    """A drug's caution (data/drugs.yaml) that applies to this patient, for a drug the patient
+    takes or the plan suggests."""
+
+    drug: str
+    label: str  # the drug's label
+    taken: bool  # True: on the medication list; False: suggested in a track
+    context: str  # a drugs.yaml caution_contexts id: renal, hepatic, pregnancy, ...
+    why: str  # the context and the record's evidence for it
+    text: str
+    source: list[str] = Field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.label} ({'taken' if self.taken else 'suggested'}), {self.why}: {self.text}"
+
+
 class Safety(Out):
     mme_per_day: float
     acetaminophen_mg_per_day: float
     alerts: list[Alert]
     notes: list[str] = Field(default_factory=list)
+    cautions: list[Caution] = Field(default_factory=list)
 
 
 class Score(Out):

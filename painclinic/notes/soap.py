@@ -620,4 +620,7 @@ def _safety(a: Assessment) -> Section:
     else:
         s.para("No medication safety alerts.")
     s.bullets(list(a.safety.notes))
+    if a.safety.cautions:
+        s.heading("Cautions")
+        s.bullets([c.line() for c in a.safety.cautions])
     return s.build()
