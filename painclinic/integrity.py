@@ -12,7 +12,7 @@ from typing import Any
 
 from painclinic.engine.expr import fact_names
 from painclinic.engine.facts import NAMED_FACTS, PREFIXES
-from painclinic.knowledge import DRUG_CLASSES, KnowledgeBase
+from painclinic.knowledge import KnowledgeBase
 from painclinic.model import SIDES, TRACKS, field_at
 
 MECHANISMS = {"nociceptive", "neuropathic", "nociplastic", "mixed"}
@@ -28,7 +28,6 @@ def _family(kb: KnowledgeBase, name: str) -> set[str] | None:
     }
     return {
         "drugs": set(kb.drugs),
-        "drug_classes": set(DRUG_CLASSES),
         "red_flags": set(kb.red_flags),
         "conditions": set(kb.conditions),
         "mechanisms": MECHANISMS,
@@ -142,7 +141,8 @@ def problems(kb: KnowledgeBase) -> list[str]:
     ids = [cp.id for cp in kb.checkpoints]
     out += [f"checkpoints: id {i!r} used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
     for did, drug in kb.drugs.items():
-        out += [f"drugs.{did}: unknown class {c!r}" for c in drug.classes if c not in DRUG_CLASSES]
+        classes = kb.vocab["drug_classes"]
+        out += [f"drugs.{did}: unknown class {c!r}" for c in drug.classes if c not in classes]
         out += [
             f"drugs.{did}: unknown caution context {c!r}"
             for c in drug.cautions

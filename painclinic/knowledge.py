@@ -193,42 +193,6 @@ class DrugDef(Entry):
     note: str = ""
 
 
-DRUG_CLASSES = frozenset(
-    (
-        "opioid",
-        "serotonergic",
-        "benzodiazepine",
-        "z_drug",
-        "cns_depressant",
-        "gabapentinoid",
-        "nsaid_oral",
-        "nsaid_topical",
-        "cox2_selective",
-        "acetaminophen",
-        "snri",
-        "ssri",
-        "tca",
-        "anticholinergic_strong",
-        "muscle_relaxant",
-        "cyp1a2_inhibitor_strong",
-        "cyp1a2_substrate_sensitive",
-        "anticoagulant",
-        "antiplatelet",
-        "corticosteroid",
-        "antidiabetic",
-        "topical_local",
-        "supplement",
-        "opioid_antagonist",
-        "migraine_preventive",
-        "ppi",
-        "qt_prolonging",
-        "seizure_threshold_lowering",
-        "opioid_partial_agonist",
-        "triptan",
-    )
-)
-
-
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
