@@ -10,19 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import types
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from painclinic.engine.expr import evaluate
 from painclinic.knowledge import KnowledgeBase, Question, Section
-from painclinic.model import Visit, record_value
+from painclinic.model import SIDES, field_at, is_model, record_value, unwrap
 
-SIDES = ("left", "right")
 SIDE_TYPES = ("mrc_sides", "sensory_sides", "reflex_sides", "test_sides")
 GRID_TYPES = ("mrc_sides", "sensory_sides", "reflex_sides")
 NUMBER_TYPES = ("integer", "number", "rating")
@@ -169,42 +165,15 @@ def screen_key(question: Question) -> str | None:
 # ---------------------------------------------------------------- what kind of field
 
 
-def _unwrap(annotation: Any) -> Any:
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
 def field_kind(path: str) -> FieldKind:
     """What the visit model stores at `path`: a scalar, a list of ids/words, a list of
     structured entries (edited elsewhere), or a mapping."""
-    model: Any = Visit
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        fields = getattr(model, "model_fields", None)
-        if fields is None or part not in fields:
-            return "scalar"
-        annotation = _unwrap(fields[part].annotation)
-        last = i == len(parts) - 1
-        origin = typing.get_origin(annotation)
-        if origin is list:
-            arg = _unwrap(typing.get_args(annotation)[0])
-            is_model = isinstance(arg, type) and issubclass(arg, BaseModel)
-            return "list_model" if is_model else "list_str"
-        if origin is dict:
-            return "dict" if last else "scalar"
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-            continue
-        return "scalar"
+    annotation = field_at(path)
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return "list_model" if is_model(unwrap(typing.get_args(annotation)[0])) else "list_str"
+    if origin is dict:
+        return "dict"
     return "scalar"
 
 

@@ -12,11 +12,10 @@ from typing import Any
 
 from painclinic.engine.expr import fact_names
 from painclinic.engine.facts import NAMED_FACTS, PREFIXES
-from painclinic.knowledge import DRUG_CLASSES, KnowledgeBase
-from painclinic.model import TRACKS, Visit
+from painclinic.knowledge import KnowledgeBase
+from painclinic.model import SIDES, TRACKS, field_at
 
 MECHANISMS = {"nociceptive", "neuropathic", "nociplastic", "mixed"}
-SIDES = {"left", "right"}
 
 
 def _family(kb: KnowledgeBase, name: str) -> set[str] | None:
@@ -29,7 +28,6 @@ def _family(kb: KnowledgeBase, name: str) -> set[str] | None:
     }
     return {
         "drugs": set(kb.drugs),
-        "drug_classes": set(DRUG_CLASSES),
         "red_flags": set(kb.red_flags),
         "conditions": set(kb.conditions),
         "mechanisms": MECHANISMS,
@@ -78,6 +76,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"alerts.{aid}.when", alert.when
     for cp in kb.checkpoints:
         yield f"checkpoints.{cp.id}.when", cp.when
+    for cid, context in kb.caution_contexts.items():
+        yield f"drugs.caution_contexts.{cid}.when", context.when
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}.when", section.when
         for q in section.questions:
@@ -97,6 +97,7 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         "instruments": kb.instruments,
         "criteria": kb.criteria,
         "drugs": kb.drugs,
+        "drugs.caution_contexts": kb.caution_contexts,
     }
     for name, table in tables.items():
         for key, entry in table.items():
@@ -107,41 +108,6 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         yield f"checkpoints.{cp.id}", cp.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
-
-
-def _field_exists(path: str) -> bool:
-    """Does a checklist `field` path name a place in the visit record?"""
-    model: Any = Visit
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        fields = {f.alias or n: f for n, f in model.model_fields.items()}
-        if part not in fields:
-            return False
-        annotation = fields[part].annotation
-        inner = _model_in(annotation)
-        if inner is None:
-            # a leaf, or a map whose keys are ids (history.red_flags.fever, exam.motor.x)
-            return i == len(parts) - 1 or (_is_map(annotation) and i == len(parts) - 2)
-        model = inner
-    return True
-
-
-def _model_in(annotation: Any) -> Any:
-    import typing
-
-    from pydantic import BaseModel
-
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
-
-
-def _is_map(annotation: Any) -> bool:
-    import typing
-
-    origin = typing.get_origin(annotation)
-    return origin is dict or any(typing.get_origin(a) is dict for a in typing.get_args(annotation))
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
@@ -175,7 +141,13 @@ def problems(kb: KnowledgeBase) -> list[str]:
     ids = [cp.id for cp in kb.checkpoints]
     out += [f"checkpoints: id {i!r} used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
     for did, drug in kb.drugs.items():
-        out += [f"drugs.{did}: unknown class {c!r}" for c in drug.classes if c not in DRUG_CLASSES]
+        classes = kb.vocab["drug_classes"]
+        out += [f"drugs.{did}: unknown class {c!r}" for c in drug.classes if c not in classes]
+        out += [
+            f"drugs.{did}: unknown caution context {c!r}"
+            for c in drug.cautions
+            if c not in kb.caution_contexts
+        ]
         if drug.treatment and drug.treatment not in treatments:
             out.append(f"drugs.{did}: unknown treatment {drug.treatment!r}")
     for tid, t in kb.treatments.items():
@@ -187,7 +159,7 @@ def problems(kb: KnowledgeBase) -> list[str]:
             if q.id in seen:
                 out.append(f"checklist: question id {q.id!r} used twice")
             seen.add(q.id)
-            if not _field_exists(q.field):
+            if field_at(q.field) is None:
                 out.append(f"checklist.{q.id}: field {q.field!r} is not in the visit record")
             if isinstance(q.choices, str):
                 name = q.choices.removeprefix("vocab:")

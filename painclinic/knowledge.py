@@ -42,15 +42,13 @@ class Entry(BaseModel):
 
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    citation: str
+    citation: str  # ends "(verify)" where the clinical reference cited it from memory
     year: int
-    verified: bool = True
 
 
 class Dermatome(Entry):
     key_point: str
     area: str
-    view: Literal["front", "back", "both"] = "both"
 
 
 class KeyMuscle(Entry):
@@ -63,7 +61,6 @@ class KeyMuscle(Entry):
 class Reflex(Entry):
     root: str
     roots: str
-    nerve: str
     limb: Literal["arm", "leg"]
 
 
@@ -92,7 +89,7 @@ class Escalation(BaseModel):
 
 class RedFlagDef(Entry):
     label: str
-    question: str
+    question: str  # the one prompt the checklist asks (its red-flag item carries no prompt)
     urgency: Urgency
     suggests: str
     action: str
@@ -118,8 +115,6 @@ class ProcedureInfo(BaseModel):
     # ASRA 2018 moved lumbar/thoracic facet procedures to low risk; cervical ones stay intermediate.
     bleeding_risk_cervical: Literal["high", "intermediate", "low"] | None = None
     steroid: bool = False
-    fluoroscopy: bool = False
-    allowed_in_nociplastic: bool = False
 
 
 class TreatmentDef(Entry):
@@ -169,16 +164,21 @@ class InstrumentDef(Entry):
     label: str
     min: float
     max: float
-    scoring: str
     positive_at: float | None = None  # the total at which the screen counts as positive
     cutoffs: list[Cutoff] = Field(default_factory=list)
-    licence: str = ""
 
 
 class CriteriaSet(Entry):
     label: str
     description: str
     categories: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class CautionContext(Entry):
+    """When a drug's caution for this context (drugs.yaml `cautions:` key) applies."""
+
+    label: str
+    when: Expr
 
 
 class DrugDef(Entry):
@@ -193,46 +193,10 @@ class DrugDef(Entry):
     note: str = ""
 
 
-DRUG_CLASSES = frozenset(
-    (
-        "opioid",
-        "serotonergic",
-        "benzodiazepine",
-        "z_drug",
-        "cns_depressant",
-        "gabapentinoid",
-        "nsaid_oral",
-        "nsaid_topical",
-        "cox2_selective",
-        "acetaminophen",
-        "snri",
-        "ssri",
-        "tca",
-        "anticholinergic_strong",
-        "muscle_relaxant",
-        "cyp1a2_inhibitor_strong",
-        "cyp1a2_substrate_sensitive",
-        "anticoagulant",
-        "antiplatelet",
-        "corticosteroid",
-        "antidiabetic",
-        "topical_local",
-        "supplement",
-        "opioid_antagonist",
-        "migraine_preventive",
-        "ppi",
-        "qt_prolonging",
-        "seizure_threshold_lowering",
-        "opioid_partial_agonist",
-        "triptan",
-    )
-)
-
-
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
-    prompt: str
+    prompt: str = ""  # a red-flag item (`red_flag:`) takes red_flags.yaml `question` instead
     field: str
     type: Literal[
         "text",
@@ -252,7 +216,6 @@ class Question(BaseModel):
     min: float | None = None
     max: float | None = None
     unit: str | None = None
-    required: bool = False
     red_flag: str | None = None
     when: Expr | None = None
     help: str | None = None
@@ -294,6 +257,7 @@ class KnowledgeBase(BaseModel):
     instruments: dict[str, InstrumentDef]
     criteria: dict[str, CriteriaSet]
     drugs: dict[str, DrugDef]
+    caution_contexts: dict[str, CautionContext]
     checklist: Checklist
 
     def ids(self, vocab: str) -> list[str]:
@@ -363,13 +327,17 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
             for i, v in enumerate(section(stem, key) or [])
         ]
 
+    red_flags = mapping("red_flags", "red_flags", RedFlagDef)
+    checklist = _with_red_flag_prompts(
+        _parse("checklist.yaml", Checklist, section("checklist", "checklist")), red_flags
+    )
     return KnowledgeBase(
         version=str(section("meta", "version")),
         sha256=digest.hexdigest(),
         sources=sources,
         vocab=section("vocab", "vocab"),
         anatomy=_parse("anatomy.yaml", Anatomy, raw["anatomy"]),
-        red_flags=mapping("red_flags", "red_flags", RedFlagDef),
+        red_flags=red_flags,
         conditions=mapping("conditions", "conditions", ConditionDef),
         treatments=mapping("treatments", "treatments", TreatmentDef),
         avoid_rules=listing("safety", "avoid_rules", AvoidRule),
@@ -379,5 +347,27 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         instruments=mapping("instruments", "instruments", InstrumentDef),
         criteria=mapping("instruments", "criteria", CriteriaSet),
         drugs=mapping("drugs", "drugs", DrugDef),
-        checklist=_parse("checklist.yaml", Checklist, section("checklist", "checklist")),
+        caution_contexts=mapping("drugs", "caution_contexts", CautionContext),
+        checklist=checklist,
     )
+
+
+def _with_red_flag_prompts(checklist: Checklist, red_flags: dict[str, RedFlagDef]) -> Checklist:
+    """A red-flag item asks its flag's `question` (red_flags.yaml): one text per red flag.
+    Every other item needs its own prompt."""
+    for section in checklist.sections:
+        for i, q in enumerate(section.questions):
+            where = f"checklist.yaml {section.id}.{q.id}"
+            if q.red_flag is None:
+                if not q.prompt:
+                    raise KnowledgeError(f"{where}: prompt is missing")
+                continue
+            if q.prompt:
+                raise KnowledgeError(
+                    f"{where}: a red-flag item takes its prompt from red_flags.yaml "
+                    f"{q.red_flag}.question; remove the prompt here"
+                )
+            flag = red_flags.get(q.red_flag)
+            if flag is not None:  # an unknown id is reported by `painclinic knowledge --check`
+                section.questions[i] = q.model_copy(update={"prompt": flag.question})
+    return checklist

@@ -8,13 +8,17 @@ knowledge base by `painclinic.validation`, so a knowledge edit never needs a cod
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+import types
+import typing
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_ID = "painclinic.visit/1"
 
 Side = Literal["left", "right"]
+SIDES: tuple[Side, ...] = get_args(Side)
 SideOrAll = Literal["left", "right", "bilateral", "midline"]
 TestResult = Literal["positive", "negative", "equivocal", "not_done"]
 SensoryGrade = Literal["normal", "reduced", "absent", "increased"]
@@ -46,6 +50,59 @@ def record_value(record: Any, path: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def unwrap(annotation: Any) -> Any:
+    """An annotation without `Annotated[...]` and without an optional `| None`."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def field_at(path: str | Sequence[str | int], root: Any = None) -> Any | None:
+    """The (unwrapped) type stored at a dotted path of the visit model, or None when the path
+    leaves it. A step into a model takes a field name or alias; a step into a dict takes any
+    key (`history.red_flags.fever`), a step into a list an index (`patient.medications.0`).
+    The one walker behind the checklist's field kinds, validation's "allowed here" lists and
+    the knowledge check that every checklist field exists."""
+    annotation: Any = Visit if root is None else root
+    parts = path.split(".") if isinstance(path, str) else list(path)
+    for part in parts:
+        annotation = unwrap(annotation)
+        origin = typing.get_origin(annotation)
+        if is_model(annotation):
+            fields = annotation.model_fields
+            field = fields.get(str(part)) or next(
+                (f for f in fields.values() if f.alias == part), None
+            )
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif origin is dict or (origin is list and str(part).isdigit()):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return None
+    return unwrap(annotation)
+
+
+def model_fields_at(path: str | Sequence[str | int]) -> list[str]:
+    """The field names (aliases where set) of the model at a path; [] when it is no model."""
+    annotation = field_at(path)
+    if not is_model(annotation):
+        return []
+    return [f.alias or name for name, f in annotation.model_fields.items()]
 
 
 class Record(BaseModel):
@@ -351,11 +408,28 @@ class Alert(Out):
     source: list[str] = Field(default_factory=list)
 
 
+class Caution(Out):
+    """A drug's caution (data/drugs.yaml) that applies to this patient, for a drug the patient
+    takes or the plan suggests."""
+
+    drug: str
+    label: str  # the drug's label
+    taken: bool  # True: on the medication list; False: suggested in a track
+    context: str  # a drugs.yaml caution_contexts id: renal, hepatic, pregnancy, ...
+    why: str  # the context and the record's evidence for it
+    text: str
+    source: list[str] = Field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.label} ({'taken' if self.taken else 'suggested'}), {self.why}: {self.text}"
+
+
 class Safety(Out):
     mme_per_day: float
     acetaminophen_mg_per_day: float
     alerts: list[Alert]
     notes: list[str] = Field(default_factory=list)
+    cautions: list[Caution] = Field(default_factory=list)
 
 
 class Score(Out):

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from painclinic.knowledge import KnowledgeBase, YamlLoader, load_knowledge
-from painclinic.model import Visit
+from painclinic.model import Visit, model_fields_at
 
 IGNORED_TOP_LEVEL = ("expect",)
 
@@ -147,37 +145,6 @@ def _hint(loc: tuple[Any, ...]) -> str:
     return ""
 
 
-def _fields_at(loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model that owns loc[-1], for 'unknown field' messages."""
-    annotation: Any = Visit
-    for part in loc[:-1]:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(part) or next(
-                (f for f in annotation.model_fields.values() if f.alias == part), None
-            )
-            if field is None:
-                return []
-            annotation = field.annotation
-        else:
-            args = typing.get_args(annotation)
-            annotation = args[-1] if args else Any
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [f.alias or name for name, f in annotation.model_fields.items()]
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _unwrap(args[0]) if len(args) == 1 else annotation
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    return annotation
-
-
 def _describe(error: dict[str, Any]) -> str:
     loc = tuple(error["loc"])
     where = _path(loc)
@@ -185,7 +152,7 @@ def _describe(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     value = error.get("input")
     if kind == "extra_forbidden":
-        allowed = _fields_at(loc)
+        allowed = model_fields_at(loc[:-1])
         return f"{where}: unknown field" + (
             f" (allowed here: {', '.join(allowed)})" if allowed else ""
         )

@@ -9,11 +9,10 @@ from hypothesis import strategies as st
 
 from painclinic import assess
 from painclinic.knowledge import load_knowledge
-from painclinic.model import URGENCY_RANK
+from painclinic.model import SIDES, URGENCY_RANK
 from painclinic.validation import visit_from_data
 
 KB = load_knowledge()
-SIDES = ("left", "right")
 NSAID_BLOCKERS = {"ckd", "gi_bleed", "peptic_ulcer", "anticoagulated"}
 
 

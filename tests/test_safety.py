@@ -8,6 +8,7 @@ that an avoided item (or any member of an avoided class) never appears in a trac
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -725,3 +726,66 @@ def test_plan_suggesting_an_opioid_with_gabapentin_warns_of_respiratory_depressi
     a = run(CERVICAL_C6, patient={"comorbidities": ["ckd"]})
     both = {"opioid_short_course", "gabapentin"} <= suggested(a)
     assert not both or "opioid_gabapentinoid" in alert_ids(a)
+
+
+# ---------------------------------------------------------------- drug cautions (drugs.yaml)
+
+
+METFORMIN = {"drug": "metformin", "dose_mg": 500, "per_day": 2}
+
+
+def _cautions(a: Assessment) -> set[tuple[str, str, bool]]:
+    return {(c.drug, c.context, c.taken) for c in a.safety.cautions}
+
+
+def _shown(visit_data: dict[str, Any], a: Assessment) -> tuple[str, str]:
+    """The SOAP note (markdown) and the safety panel, as text."""
+    from rich.console import Console
+
+    from painclinic.notes import render
+    from painclinic.tui.widgets.safety_panel import safety_renderable
+
+    note = render(visit_from_data(visit_data, source="<test_safety>"), a, "md").decode()
+    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(safety_renderable(a))
+    return note, console.export_text()
+
+
+def test_a_taken_drugs_caution_reaches_the_assessment_note_and_panel_when_its_context_holds() -> (
+    None
+):
+    data = merge(BASE, {"patient": {"comorbidities": ["ckd", "diabetes"], **meds(METFORMIN)}})
+    a = run(data)
+    assert ("metformin", "renal", True) in _cautions(a)
+    line = next(c.line() for c in a.safety.cautions if c.drug == "metformin")
+    assert line.startswith("Metformin (taken), kidney (chronic kidney disease): ")
+    assert "eGFR below 30" in line
+    note, panel = _shown(data, a)
+    assert "Cautions" in note and "Metformin (taken), kidney" in note
+    assert "Cautions for this patient" in panel and "Metformin (taken), kidney" in panel
+
+
+def test_no_caution_when_the_context_does_not_hold() -> None:
+    data = merge(BASE, {"patient": {"comorbidities": ["diabetes"], **meds(METFORMIN)}})
+    a = run(data)
+    assert not [c for c in a.safety.cautions if c.drug == "metformin"]
+    note, panel = _shown(data, a)
+    assert "Metformin (taken)" not in note and "Cautions for this patient" not in panel
+
+
+def test_a_suggested_drugs_caution_is_shown_and_an_unsuggested_ones_is_not() -> None:
+    older = run(FIBROMYALGIA, patient={"age": 72})
+    assert "duloxetine" in suggested(older)
+    assert ("duloxetine", "older_adult", False) in _cautions(older)
+    younger = run(FIBROMYALGIA, patient={"age": 40})
+    assert not [c for c in younger.safety.cautions if c.context == "older_adult"]
+    # oral NSAIDs have an older-adult caution, but the plan does not suggest one here
+    assert "oral_nsaid" not in suggested(older)
+    assert not [c for c in older.safety.cautions if c.drug in ("oral_nsaid", "ibuprofen")]
+
+
+def test_the_breastfeeding_caution_follows_the_breastfeeding_comorbidity() -> None:
+    with_it = run(BASE, patient={"comorbidities": ["breastfeeding"], **meds(OXY)})
+    assert ("oxycodone", "breastfeeding", True) in _cautions(with_it)
+    without = run(BASE, patient=meds(OXY))
+    assert not without.safety.cautions

@@ -12,7 +12,7 @@ from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.engine.facts import build_facts
 from painclinic.engine.localization import localize
 from painclinic.engine.mechanism import classify
-from painclinic.engine.medsafety import medication_totals
+from painclinic.engine.medsafety import drug_cautions, medication_totals
 from painclinic.engine.plan import build_plan
 from painclinic.engine.redflags import find_red_flags
 from painclinic.engine.scores import score_visit
@@ -76,6 +76,9 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
             acetaminophen_mg_per_day=totals.acetaminophen_mg_per_day,
             alerts=alerts,
             notes=totals.notes,
+            cautions=drug_cautions(
+                visit, kb, facts, [i.id for items in plan.tracks.values() for i in items]
+            ),
         ),
         scores=scores,
         checkpoints=schedule(visit.visit.date, kb, facts),

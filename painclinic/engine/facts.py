@@ -146,7 +146,7 @@ PREFIXES: dict[str, str] = {
     "sign": "vocab:symptoms",
     "comorbidity": "vocab:comorbidities",
     "med": "drugs",
-    "med_class": "drug_classes",
+    "med_class": "vocab:drug_classes",
     "flag": "red_flags",
     "flag_no": "red_flags",
     "red_flag": "red_flags",

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from painclinic.engine.expr import Facts
 from painclinic.knowledge import KnowledgeBase
-from painclinic.model import RootLevel, Visit
+from painclinic.model import SIDES, RootLevel, Visit
 
-SIDES = ("left", "right")
 DISTAL_LEG = {"L5", "S1"}
 DISTAL_ARM = {"C6", "C7", "C8"}
 MIN_SCORE = 3

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from painclinic.engine.expr import Facts
+from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.knowledge import KnowledgeBase
-from painclinic.model import Visit
+from painclinic.model import Caution, Visit
 
 APAP_MAX_MG = 4000  # labelled maximum (FDA)
 APAP_CONSERVATIVE_MG = 3000  # older adults, liver disease, regular alcohol (AGS 2009, EASL 2022)
@@ -106,3 +106,36 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
     if len(set(cns)) >= 3:
         facts.add("cns_depressants_3", "CNS-active drugs: " + ", ".join(dict.fromkeys(cns)))
     return totals
+
+
+def drug_cautions(
+    visit: Visit, kb: KnowledgeBase, facts: Facts, suggested: list[str]
+) -> list[Caution]:
+    """The cautions (data/drugs.yaml) of the drugs the patient takes, then of the drugs the
+    plan suggests, for each context (kidney, liver, pregnancy, ...) that holds for this patient."""
+    drugs = dict.fromkeys(m.drug for m in visit.patient.medications)
+    taken = set(drugs)
+    drugs.update(dict.fromkeys(s for s in suggested if s in kb.drugs))
+    contexts = {}
+    for cid, context in kb.caution_contexts.items():
+        holds, used = evaluate(context.when, facts)
+        if holds:
+            why = evidence_for(used, facts)
+            contexts[cid] = context.label + (f" ({'; '.join(why)})" if why else "")
+    out = []
+    for did in drugs:
+        drug = kb.drugs[did]
+        for cid, text in drug.cautions.items():
+            if cid in contexts:
+                out.append(
+                    Caution(
+                        drug=did,
+                        label=drug.label,
+                        taken=did in taken,
+                        context=cid,
+                        why=contexts[cid],
+                        text=text.strip(),
+                        source=drug.source,
+                    )
+                )
+    return out

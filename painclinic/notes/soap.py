@@ -13,6 +13,7 @@ import datetime as dt
 
 from painclinic.knowledge import load_knowledge
 from painclinic.model import (
+    SIDES,
     TRACKS,
     Assessment,
     Goal,
@@ -32,7 +33,6 @@ UNREVIEWED = (
     "UNREVIEWED SUGGESTIONS, NOT A PLAN: the physician has not yet reviewed these "
     "suggestions; nothing below has been ordered or agreed with the patient."
 )
-SIDES = ("left", "right")
 
 
 def num(value: float | str | None) -> str:
@@ -620,4 +620,7 @@ def _safety(a: Assessment) -> Section:
     else:
         s.para("No medication safety alerts.")
     s.bullets(list(a.safety.notes))
+    if a.safety.cautions:
+        s.heading("Cautions")
+        s.bullets([c.line() for c in a.safety.cautions])
     return s.build()

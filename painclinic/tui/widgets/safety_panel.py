@@ -1,4 +1,5 @@
-"""What to avoid and why, and the medication safety figures with their alerts.
+"""What to avoid and why, and the medication safety figures with their alerts and the
+drug cautions that apply to this patient.
 
 Always visible beside the tracks: an item in `avoid` never appears in a track, so this is
 where the physician sees why it is missing.
@@ -35,6 +36,9 @@ def safety_renderable(a: Assessment) -> Stack:
         body = Text.assemble((f"{L.words(alert.id).capitalize()}: ", "bold"), alert.message)
         parts.append(hang(tag, body))
     parts.extend(hang("", Text(note, style="italic"), 2) for note in s.notes)
+    if s.cautions:
+        parts.append(Text("Cautions for this patient", style="bold underline"))
+        parts.extend(hang("! ", Text(c.line()), 2) for c in s.cautions)
     if a.avoid:
         parts.append(Text("Avoid (not in any track, and why)", style="bold underline"))
         for x in a.avoid:
