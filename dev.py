@@ -4,7 +4,7 @@
 Needs only Python 3.11+ and pip, so the README's quick start works on a fresh machine:
 
     python3 dev.py app     # open painclinic on a ready demo database (.demo-data/)
-    python3 dev.py test    # ruff + the full test suite
+    python3 dev.py test    # ruff, import contracts, mypy, then the full test suite
     python3 dev.py bench   # benchmarks (printed figures, never asserted)
 """
 
@@ -57,9 +57,15 @@ def main(argv: list[str]) -> int:
         code = run(BIN / "painclinic", "--data-dir", demo, "demo")
         return code or run(BIN / "painclinic", "--data-dir", demo, *rest)
     if task == "test":
-        code = run(PY, "-m", "ruff", "check", ".")
-        if code:
-            return code
+        checks = (
+            (PY, "-m", "ruff", "check", "."),
+            (BIN / "lint-imports",),  # the layering contracts in pyproject.toml
+            (PY, "-m", "mypy"),  # [tool.mypy] in pyproject.toml names the package
+        )
+        for check in checks:
+            code = run(*check)
+            if code:
+                return code
         return run(PY, "-m", "pytest", *rest)
     if task == "bench":
         code = 0

@@ -10,6 +10,7 @@ field being typed is lost.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import datetime as dt
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from painclinic.engine import assess_with_facts
 from painclinic.engine.expr import Facts
 from painclinic.knowledge import KnowledgeBase, load_knowledge
 from painclinic.model import Assessment, Patient, Plan, Visit, record_value
-from painclinic.store import Store, StoredVisit
+from painclinic.store import RecordStore, StoredVisit
 from painclinic.validation import VisitError, visit_from_data
 
 # What a follow-up carries forward from the visit before it.
@@ -49,7 +50,7 @@ class PendingResponse:
 
 @dataclass
 class VisitSession:
-    store: Store
+    store: RecordStore
     visit_id: str
     revision: int
     saved_at: dt.datetime
@@ -67,12 +68,12 @@ class VisitSession:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, store: Store, visit_id: str) -> VisitSession:
+    def open(cls, store: RecordStore, visit_id: str) -> VisitSession:
         stored = store.get_visit(visit_id)
         return cls._from_stored(store, stored, _previous_visit(store, stored))
 
     @classmethod
-    def new_initial(cls, store: Store, patient: Patient, date: dt.date) -> VisitSession:
+    def new_initial(cls, store: RecordStore, patient: Patient, date: dt.date) -> VisitSession:
         visit = Visit.model_validate(
             {
                 "patient": patient.model_dump(mode="json", exclude_none=True),
@@ -82,7 +83,7 @@ class VisitSession:
         return cls._from_stored(store, store.save_visit(visit), None)
 
     @classmethod
-    def new_follow_up(cls, store: Store, previous_id: str, date: dt.date) -> VisitSession:
+    def new_follow_up(cls, store: RecordStore, previous_id: str, date: dt.date) -> VisitSession:
         """Carry forward the history, goals, imaging and plan; ask about earlier treatments."""
         before = store.get_visit(previous_id).visit
         old = before.to_record()
@@ -105,7 +106,7 @@ class VisitSession:
 
     @classmethod
     def _from_stored(
-        cls, store: Store, stored: StoredVisit, previous: Visit | None
+        cls, store: RecordStore, stored: StoredVisit, previous: Visit | None
     ) -> VisitSession:
         return cls(
             store=store,
@@ -179,7 +180,7 @@ class VisitSession:
         data["acknowledged"].append({"flag": flag, "at": at.isoformat()})
         return self.set_plan(Plan.model_validate(data))
 
-    def acknowledged(self) -> set[str]:
+    def acknowledged(self) -> builtins.set[str]:  # `set` here would be the method above
         return {a.flag for a in (self.visit.plan.acknowledged if self.visit.plan else [])}
 
     def _commit(self, candidate: dict[str, Any], focus: str) -> str | None:
@@ -224,7 +225,7 @@ def _assign(node: dict[str, Any], parts: list[str], value: Any) -> None:
         node.pop(head, None)
 
 
-def _previous_visit(store: Store, stored: StoredVisit) -> Visit | None:
+def _previous_visit(store: RecordStore, stored: StoredVisit) -> Visit | None:
     earlier = [
         v
         for v in store.visits(stored.patient_id)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from painclinic.store import Store
+from painclinic.store import RecordStore
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class WorkItem:
 
 
 def worklist(
-    store: Store,
+    store: RecordStore,
     today: dt.date,
     due_within_days: int | None = None,
     overdue_only: bool = False,

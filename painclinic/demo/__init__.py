@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from painclinic.store import Store
+from painclinic.store import RecordStore
 from painclinic.validation import load_visit
 
 
@@ -18,7 +18,7 @@ def demo_visit_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def load_demo(store: Store) -> tuple[int, int]:
+def load_demo(store: RecordStore) -> tuple[int, int]:
     """Import every demo visit whose patient is not in the store yet; (patients, visits) added."""
     present = {p.id for p in store.patients()}
     added_patients: set[str] = set()

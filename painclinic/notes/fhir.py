@@ -10,6 +10,7 @@ plan, otherwise every suggestion, with intent `proposal` and a note that it is u
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from fhir.resources.R4B.annotation import Annotation
@@ -32,6 +33,7 @@ from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from painclinic.model import TRACKS, Assessment, Visit
+from painclinic.model import Goal as VisitGoal
 from painclinic.notes import labels as L
 from painclinic.notes.ids import item_uuid
 from painclinic.notes.soap import UNREVIEWED, checkpoint_rows, end, joined
@@ -86,42 +88,78 @@ def planned_items(visit: Visit, a: Assessment) -> list[tuple[str, str | None, st
             track, item = suggested[tid]
             out.append((track, tid, item.label, item.rationale))
         else:
-            track = L.treatment_track(tid) or "other"
-            out.append((track, tid, L.treatment(tid), "Accepted by the physician."))
+            other = L.treatment_track(tid) or "other"
+            out.append((other, tid, L.treatment(tid), "Accepted by the physician."))
     out += [(x.track, x.id, x.label, "Added by the physician.") for x in plan.added]
-    order = {t: n for n, t in enumerate(TRACKS)}
+    order: dict[str, int] = {t: n for n, t in enumerate(TRACKS)}
     return sorted(out, key=lambda row: order.get(row[0], len(order)))  # stable within a track
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every resource of one visit's bundle shares: the record, its day and references."""
+
+    visit: Visit
+    a: Assessment
+    day: str
+    subject: Reference  # the Patient
+    seen: Reference  # the Encounter
 
 
 def build_bundle(visit: Visit, a: Assessment) -> Bundle:
     day = visit.visit.date.isoformat()
-    p = visit.patient
-    decided = visit.plan is not None
+    patient = _patient(visit)
+    encounter = _encounter(visit, day, _ref(patient))
+    ctx = _Context(visit, a, day, subject=_ref(patient), seen=_ref(encounter))
+    conditions = _conditions(ctx)
+    goals = _goals(ctx, conditions)
+    careplan = _careplan(ctx, conditions, goals)
+    resources: list[Resource] = [
+        patient,
+        encounter,
+        *_flags(ctx),
+        *conditions,
+        *_observations(ctx),
+        *goals,
+        careplan,
+        *_service_requests(ctx, careplan),
+    ]
+    return Bundle(
+        id=item_uuid(visit, "bundle"),
+        type="collection",
+        timestamp=f"{day}T00:00:00+00:00",
+        entry=[BundleEntry(fullUrl=f"urn:uuid:{r.id}", resource=r) for r in resources],
+    )
 
-    patient = Patient(
+
+def _patient(visit: Visit) -> Patient:
+    p = visit.patient
+    return Patient(
         id=item_uuid(visit, "patient"),
         identifier=[Identifier(system=SYS_PATIENT, value=p.id)] if p.id else None,
         name=[HumanName(text=p.name)] if p.name else None,
         gender=p.sex,
         birthDate=p.birth_date.isoformat() if p.birth_date else None,
     )
-    subject = _ref(patient)
-    encounter = Encounter(
+
+
+def _encounter(visit: Visit, day: str, subject: Reference) -> Encounter:
+    complaint = visit.history.chief_complaint
+    return Encounter(
         id=item_uuid(visit, "encounter"),
         status="finished",
         class_fhir=Coding(system=SYS_ACT_CODE, code="AMB", display="ambulatory"),
         type=[_concept("Follow-up visit" if visit.visit.type == "follow_up" else "Initial visit")],
         subject=subject,
         period=Period(start=day, end=day),
-        reasonCode=[_concept(visit.history.chief_complaint)]
-        if visit.history.chief_complaint
-        else None,
+        reasonCode=[_concept(complaint)] if complaint else None,
     )
-    seen = _ref(encounter)
 
-    flags = [
+
+def _flags(ctx: _Context) -> list[Flag]:
+    return [
         Flag(
-            id=item_uuid(visit, "red_flag", f.id),
+            id=item_uuid(ctx.visit, "red_flag", f.id),
             status="active",
             code=_concept(
                 f"RED FLAG ({f.urgency.upper()}): {f.label}, suggests {f.suggests}. "
@@ -129,32 +167,38 @@ def build_bundle(visit: Visit, a: Assessment) -> Bundle:
                 SYS_RED_FLAG,
                 f.id,
             ),
-            subject=subject,
-            encounter=seen,
-            period=Period(start=day),
+            subject=ctx.subject,
+            encounter=ctx.seen,
+            period=Period(start=ctx.day),
         )
-        for f in a.red_flags
+        for f in ctx.a.red_flags
     ]
 
-    conditions = [
+
+def _conditions(ctx: _Context) -> list[Condition]:
+    """The differential, most likely first: the first is provisional, the rest differential."""
+    return [
         Condition(
-            id=item_uuid(visit, "condition", d.id),
+            id=item_uuid(ctx.visit, "condition", d.id),
             clinicalStatus=_coded(SYS_CONDITION_CLINICAL, "active"),
             verificationStatus=_coded(
                 SYS_CONDITION_VER, "provisional" if n == 0 else "differential"
             ),
             category=[_coded(SYS_CONDITION_CATEGORY, "encounter-diagnosis")],
             code=_concept(d.label, SYS_CONDITION, d.id),
-            subject=subject,
-            encounter=seen,
-            recordedDate=day,
+            subject=ctx.subject,
+            encounter=ctx.seen,
+            recordedDate=ctx.day,
             note=[Annotation(text=f"Evidence: {joined(d.evidence, '; ') or 'none recorded'}")],
         )
-        for n, d in enumerate(a.differential)
+        for n, d in enumerate(ctx.a.differential)
     ]
 
+
+def _observations(ctx: _Context) -> list[Observation]:
+    """Pain now (LOINC, with worst and least as components), then each screening total."""
     observations: list[Observation] = []
-    pain = visit.history.pain
+    pain = ctx.visit.history.pain
     if pain.now is not None:
         components = [
             ObservationComponent(code=_concept(f"{name} pain (0-10)"), valueInteger=value)
@@ -163,134 +207,127 @@ def build_bundle(visit: Visit, a: Assessment) -> Bundle:
         ]
         observations.append(
             Observation(
-                id=item_uuid(visit, "observation", "pain_now"),
+                id=item_uuid(ctx.visit, "observation", "pain_now"),
                 status="final",
                 category=[_coded(SYS_OBS_CATEGORY, "survey")],
                 code=CodeableConcept(
                     coding=[Coding(system=LOINC, code=PAIN_LOINC, display=PAIN_DISPLAY)],
                     text="Pain now (0-10)",
                 ),
-                subject=subject,
-                encounter=seen,
-                effectiveDateTime=day,
+                subject=ctx.subject,
+                encounter=ctx.seen,
+                effectiveDateTime=ctx.day,
                 valueInteger=pain.now,
                 component=components or None,
             )
         )
-    for sid in sorted(visit.history.screens):
-        value = visit.history.screens[sid]
-        score = a.scores.get(sid)
+    screens = ctx.visit.history.screens
+    for sid in sorted(screens):
+        score = ctx.a.scores.get(sid)
         observations.append(
             Observation(
-                id=item_uuid(visit, "observation", sid),
+                id=item_uuid(ctx.visit, "observation", sid),
                 status="final",
                 category=[_coded(SYS_OBS_CATEGORY, "survey")],
                 code=_concept(L.instrument(sid), SYS_INSTRUMENT, sid),
-                subject=subject,
-                encounter=seen,
-                effectiveDateTime=day,
+                subject=ctx.subject,
+                encounter=ctx.seen,
+                effectiveDateTime=ctx.day,
                 interpretation=[_concept(score.detail)] if score else None,
                 note=[Annotation(text=f"{L.screen(sid)} total")],
-                **_value(value),
+                **_value(screens[sid]),
             )
         )
+    return observations
 
-    goals = []
-    for n, g in enumerate(visit.goals):
-        target = None
-        if g.target is not None or g.measure:
-            detail: dict[str, Any] = {}
-            if isinstance(g.target, int | float):
-                detail["detailQuantity"] = Quantity(value=g.target, unit=L.words(g.measure or ""))
-            elif g.target is not None:
-                detail["detailString"] = L.words(str(g.target))
-            target = [
-                GoalTarget(measure=_concept(L.words(g.measure)) if g.measure else None, **detail)
-            ]
-        goals.append(
-            Goal(
-                id=item_uuid(visit, "goal", n, g.label),
-                lifecycleStatus="active",
-                description=_concept(g.label),
-                subject=subject,
-                startDate=day,
-                target=target,
-                addresses=[_ref(conditions[0])] if conditions else None,
-                note=[Annotation(text=f"Baseline: {L.words(str(g.baseline))}")]
-                if g.baseline is not None
-                else None,
-            )
-        )
 
-    activities = []
-    for track, tid, label, reason in planned_items(visit, a):
-        activities.append(
-            CarePlanActivity(
-                detail=CarePlanActivityDetail(
-                    kind="MedicationRequest" if track == "medication" else "ServiceRequest",
-                    code=_concept(label, SYS_TREATMENT, tid),
-                    status="not-started",
-                    description=f"{track.capitalize()}: {label}. Why: {end(reason)}",
-                )
+def _goal_target(g: VisitGoal) -> list[GoalTarget] | None:
+    if g.target is None and not g.measure:
+        return None
+    detail: dict[str, Any] = {}
+    if isinstance(g.target, int | float):
+        detail["detailQuantity"] = Quantity(value=g.target, unit=L.words(g.measure or ""))
+    elif g.target is not None:
+        detail["detailString"] = L.words(str(g.target))
+    return [GoalTarget(measure=_concept(L.words(g.measure)) if g.measure else None, **detail)]
+
+
+def _goals(ctx: _Context, conditions: list[Condition]) -> list[Goal]:
+    """The patient's goals, each addressing the most likely condition."""
+    return [
+        Goal(
+            id=item_uuid(ctx.visit, "goal", n, g.label),
+            lifecycleStatus="active",
+            description=_concept(g.label),
+            subject=ctx.subject,
+            startDate=ctx.day,
+            target=_goal_target(g),
+            addresses=[_ref(conditions[0])] if conditions else None,
+            note=[Annotation(text=f"Baseline: {L.words(str(g.baseline))}")]
+            if g.baseline is not None
+            else None,
+        )
+        for n, g in enumerate(ctx.visit.goals)
+    ]
+
+
+def _careplan(ctx: _Context, conditions: list[Condition], goals: list[Goal]) -> CarePlan:
+    """One activity per planned item; a draft proposal until the physician records a plan."""
+    decided = ctx.visit.plan is not None
+    activities = [
+        CarePlanActivity(
+            detail=CarePlanActivityDetail(
+                kind="MedicationRequest" if track == "medication" else "ServiceRequest",
+                code=_concept(label, SYS_TREATMENT, tid),
+                status="not-started",
+                description=f"{track.capitalize()}: {label}. Why: {end(reason)}",
             )
         )
-    notes = [_careplan_note(visit, a)]
-    careplan = CarePlan(
-        id=item_uuid(visit, "careplan"),
+        for track, tid, label, reason in planned_items(ctx.visit, ctx.a)
+    ]
+    notes = [_careplan_note(ctx.visit, ctx.a)]
+    return CarePlan(
+        id=item_uuid(ctx.visit, "careplan"),
         status="active" if decided else "draft",
         intent="plan" if decided else "proposal",
         title="Pain management plan" if decided else "Pain management suggestions (unreviewed)",
         category=[_concept("Pain management")],
-        subject=subject,
-        encounter=seen,
-        period=Period(start=day),
-        created=day,
+        subject=ctx.subject,
+        encounter=ctx.seen,
+        period=Period(start=ctx.day),
+        created=ctx.day,
         addresses=[_ref(c) for c in conditions] or None,
         goal=[_ref(g) for g in goals] or None,
         activity=activities or None,
         note=[Annotation(text=t) for t in notes if t],
     )
 
-    reviewed = decided and bool(visit.plan and visit.plan.checkpoints)
-    requests = []
-    for n, (when, label, track, about) in enumerate(checkpoint_rows(visit, a)):
-        requests.append(
-            ServiceRequest(
-                id=item_uuid(visit, "checkpoint", n, when.isoformat(), label),
-                status="active" if reviewed else "draft",
-                intent="plan" if reviewed else "proposal",
-                code=_concept(label, SYS_TREATMENT, about) if about else _concept(label),
-                subject=subject,
-                encounter=seen,
-                occurrenceDateTime=when.isoformat(),
-                authoredOn=day,
-                basedOn=[_ref(careplan)],
-                note=[
-                    Annotation(
-                        text=f"Checkpoint. Track: {track or 'not stated'}; about: "
-                        + (L.about(about) if about else "not stated")
-                        + ("" if reviewed else "; suggested, not yet reviewed by the physician")
-                    )
-                ],
-            )
-        )
 
-    resources: list[Resource] = [
-        patient,
-        encounter,
-        *flags,
-        *conditions,
-        *observations,
-        *goals,
-        careplan,
-        *requests,
+def _service_requests(ctx: _Context, careplan: CarePlan) -> list[ServiceRequest]:
+    """One request per checkpoint, based on the care plan; drafts unless the physician set them."""
+    plan = ctx.visit.plan
+    reviewed = bool(plan and plan.checkpoints)
+    return [
+        ServiceRequest(
+            id=item_uuid(ctx.visit, "checkpoint", n, when.isoformat(), label),
+            status="active" if reviewed else "draft",
+            intent="plan" if reviewed else "proposal",
+            code=_concept(label, SYS_TREATMENT, about) if about else _concept(label),
+            subject=ctx.subject,
+            encounter=ctx.seen,
+            occurrenceDateTime=when.isoformat(),
+            authoredOn=ctx.day,
+            basedOn=[_ref(careplan)],
+            note=[
+                Annotation(
+                    text=f"Checkpoint. Track: {track or 'not stated'}; about: "
+                    + (L.about(about) if about else "not stated")
+                    + ("" if reviewed else "; suggested, not yet reviewed by the physician")
+                )
+            ],
+        )
+        for n, (when, label, track, about) in enumerate(checkpoint_rows(ctx.visit, ctx.a))
     ]
-    return Bundle(
-        id=item_uuid(visit, "bundle"),
-        type="collection",
-        timestamp=f"{day}T00:00:00+00:00",
-        entry=[BundleEntry(fullUrl=f"urn:uuid:{r.id}", resource=r) for r in resources],
-    )
 
 
 def _careplan_note(visit: Visit, a: Assessment) -> str:

@@ -10,12 +10,14 @@ import datetime as dt
 import unicodedata
 
 from fpdf import FPDF
+from fpdf.util import Padding
 
 from painclinic.notes.document import Bullets, Document, Fields, Heading, Paragraph
 
 FONT = "helvetica"
 BODY = 10
 LINE = 5.0
+ALERT_PADDING = Padding(1.5, 1.5, 1.5, 1.5)  # mm inside the box around an alert
 
 _MAP = {
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
@@ -110,7 +112,7 @@ def write(doc: Document, visit_date: str) -> bytes:
     def alert(value: str) -> None:
         pdf.set_font(FONT, style="B", size=BODY)
         pdf.set_line_width(0.5)
-        pdf.multi_cell(0, LINE + 0.5, latin1(value), border=1, padding=1.5,
+        pdf.multi_cell(0, LINE + 0.5, latin1(value), border=1, padding=ALERT_PADDING,
                        new_x="LMARGIN", new_y="NEXT")  # fmt: skip
         pdf.set_line_width(0.2)
         pdf.ln(1.5)
