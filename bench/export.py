@@ -51,7 +51,7 @@ def main() -> None:
             for s in summaries:
                 stored = store.get_visit(s.id)
                 content = render(stored.visit, assess(stored.visit), fmt)
-                (out / f"{s.id}{FORMATS[fmt]}").write_bytes(content)
+                (out / f"{s.id}{FORMATS[fmt].suffix}").write_bytes(content)
             total = time.perf_counter() - t0
             note = "   (target < 10 s)" if fmt == "md" else ""
             print(f"  {fmt:<6} {total:8.2f} {total / len(summaries) * 1000:12.2f}{note}")

@@ -145,7 +145,7 @@ def flat(text: str) -> str:
 def test_golden(which: str, fmt: str, request: pytest.FixtureRequest) -> None:
     visit, a = request.getfixturevalue(which)
     suffix = "" if which == "unplanned" else "-plan"
-    path = GOLDEN / f"lumbar-s1-radiculopathy{suffix}{FORMATS[fmt]}"
+    path = GOLDEN / f"lumbar-s1-radiculopathy{suffix}{FORMATS[fmt].suffix}"
     # the knowledge-base fingerprint changes with every data edit; the golden file keeps a mark
     got = render(visit, a, fmt).decode().replace(a.knowledge.sha256[:12], "<sha256>")
     if UPDATE or not path.exists():
@@ -161,15 +161,13 @@ def test_golden(which: str, fmt: str, request: pytest.FixtureRequest) -> None:
 # ---------------------------------------------------------------- interface
 
 
-def test_formats_are_the_public_ones() -> None:
-    assert FORMATS == {
-        "md": ".md",
-        "txt": ".txt",
-        "html": ".html",
-        "pdf": ".pdf",
-        "fhir": ".json",
-        "ics": ".ics",
-    }
+def test_every_registered_format_renders_the_visit(planned: tuple[Visit, Assessment]) -> None:
+    # The formats users and scripts name (README, CONTRACT); each renders to real content.
+    assert list(FORMATS) == ["md", "txt", "html", "pdf", "fhir", "ics"]
+    for key, fmt in FORMATS.items():
+        content = render(*planned, key)
+        assert fmt.key == key and fmt.suffix.startswith(".") and fmt.title
+        assert len(content) > 200, key
 
 
 def test_unknown_format_names_the_allowed_ones(unplanned: tuple[Visit, Assessment]) -> None:

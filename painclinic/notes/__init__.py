@@ -3,27 +3,93 @@
     from painclinic.notes import FORMATS, render
     data = render(visit, assess(visit), "md")   # bytes, the same for the same input
 
-The human-readable formats (md, txt, html, pdf) all render one structured SOAP document
-(`soap.build_note`), so they never drift apart; `fhir` is an R4 collection Bundle and `ics` an
-iCalendar file of the dated checkpoints. Nothing here reads the clock: every date comes from the
-record. The plan reported is the physician's (`visit.plan`); without one, the note says plainly
-that the suggestions are unreviewed. Heavy libraries (fpdf2, fhir.resources, icalendar) are
-imported only by the format that needs them. No Textual, no Typer.
+`FORMATS` is the one registry of note formats: the CLI's `--format` choices, the app's export
+dialog and the command palette's help are all built from it, so a new format is one renderer
+module plus one line below. The human-readable formats (md, txt, html, pdf) all render one
+structured SOAP document (`soap.build_note`), so they never drift apart; `fhir` is an R4
+collection Bundle and `ics` an iCalendar file of the dated checkpoints. Nothing here reads the
+clock: every date comes from the record. The plan reported is the physician's (`visit.plan`);
+without one, the note says plainly that the suggestions are unreviewed. Heavy libraries
+(fpdf2, fhir.resources, icalendar) are imported only by the format that needs them. No
+Textual, no Typer.
 """
 
 from __future__ import annotations
 
-from painclinic.model import Assessment, Visit
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["FORMATS", "render"]
+if TYPE_CHECKING:  # the registry loads no models, so the CLI can build its --format choices fast
+    from painclinic.model import Assessment, Visit
+    from painclinic.notes.document import Document
 
-FORMATS: dict[str, str] = {
-    "md": ".md",
-    "txt": ".txt",
-    "html": ".html",
-    "pdf": ".pdf",
-    "fhir": ".json",
-    "ics": ".ics",
+__all__ = ["FORMATS", "NoteFormat", "render"]
+
+
+@dataclass(frozen=True)
+class NoteFormat:
+    key: str  # the --format value
+    suffix: str  # the file name ending
+    title: str  # what the export dialog and the help call it
+    write: Callable[[Visit, Assessment], bytes]
+
+
+# Each writer imports its renderer only when used: `painclinic --help` never loads fpdf2.
+
+
+def _soap(visit: Visit, assessment: Assessment) -> Document:
+    from painclinic.notes.soap import build_note
+
+    return build_note(visit, assessment)
+
+
+def _markdown(visit: Visit, assessment: Assessment) -> bytes:
+    from painclinic.notes import markdown
+
+    return markdown.write(_soap(visit, assessment)).encode("utf-8")
+
+
+def _text(visit: Visit, assessment: Assessment) -> bytes:
+    from painclinic.notes import text
+
+    return text.write(_soap(visit, assessment)).encode("utf-8")
+
+
+def _html(visit: Visit, assessment: Assessment) -> bytes:
+    from painclinic.notes import html
+
+    return html.write(_soap(visit, assessment)).encode("utf-8")
+
+
+def _pdf(visit: Visit, assessment: Assessment) -> bytes:
+    from painclinic.notes import pdf
+
+    return pdf.write(_soap(visit, assessment), visit.visit.date.isoformat())
+
+
+def _fhir(visit: Visit, assessment: Assessment) -> bytes:
+    from painclinic.notes import fhir
+
+    return fhir.write(visit, assessment)
+
+
+def _ics(visit: Visit, assessment: Assessment) -> bytes:
+    from painclinic.notes import ics
+
+    return ics.write(visit, assessment)
+
+
+FORMATS: dict[str, NoteFormat] = {
+    f.key: f
+    for f in (
+        NoteFormat("md", ".md", "Markdown SOAP note", _markdown),
+        NoteFormat("txt", ".txt", "Plain-text SOAP note (pastes into an EHR)", _text),
+        NoteFormat("html", ".html", "HTML SOAP note", _html),
+        NoteFormat("pdf", ".pdf", "PDF SOAP note", _pdf),
+        NoteFormat("fhir", ".json", "FHIR R4 bundle (JSON)", _fhir),
+        NoteFormat("ics", ".ics", "iCalendar checkpoints", _ics),
+    )
 }
 
 
@@ -41,26 +107,4 @@ def render(visit: Visit, assessment: Assessment, fmt: str) -> bytes:
             "the assessment was not computed from this visit record "
             "(patient id or visit date differ); assess the visit being rendered"
         )
-    if fmt == "fhir":
-        from painclinic.notes import fhir
-
-        return fhir.write(visit, assessment)
-    if fmt == "ics":
-        from painclinic.notes import ics
-
-        return ics.write(visit, assessment)
-
-    from painclinic.notes.soap import build_note
-
-    doc = build_note(visit, assessment)
-    if fmt == "pdf":
-        from painclinic.notes import pdf
-
-        return pdf.write(doc, visit.visit.date.isoformat())
-    if fmt == "md":
-        from painclinic.notes import markdown as writer
-    elif fmt == "txt":
-        from painclinic.notes import text as writer
-    else:
-        from painclinic.notes import html as writer
-    return writer.write(doc).encode("utf-8")
+    return FORMATS[fmt].write(visit, assessment)

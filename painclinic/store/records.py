@@ -70,7 +70,7 @@ _VISIT_ID = re.compile(r"(?P<patient>.+)-v(?P<n>[1-9][0-9]{0,8})")
 _AUTO_ID = re.compile(r"p-(\d+)")
 _ACTION = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # audit fields are tokens: no free text fits
 _FORMAT = re.compile(r"[a-z0-9][a-z0-9_.+-]{0,31}")
-_FILE_STEM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,119}")  # export and attempt file names
+_FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,119}")  # export and attempt file names
 _SUFFIX = re.compile(r"(\.[a-z0-9-]{1,16}){1,3}")
 STATE_FILE = "ui-state.json"
 

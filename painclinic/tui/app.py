@@ -21,7 +21,6 @@ from painclinic.store import Store, StoreError
 
 if TYPE_CHECKING:
     from painclinic.session import VisitSession
-from painclinic.tui.commands import VisitCommands
 
 
 class PainClinicApp(App[None]):
@@ -29,7 +28,6 @@ class PainClinicApp(App[None]):
 
     TITLE = "painclinic"
     CSS_PATH = "styles/app.tcss"
-    COMMANDS = App.COMMANDS | {VisitCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme"),

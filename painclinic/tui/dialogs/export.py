@@ -12,15 +12,6 @@ from textual.widgets import Checkbox, OptionList, Static
 
 from painclinic.notes import FORMATS
 
-NAMES = {
-    "md": "Markdown SOAP note",
-    "txt": "Plain-text SOAP note (pastes into an EHR)",
-    "html": "HTML SOAP note",
-    "pdf": "PDF SOAP note",
-    "fhir": "FHIR R4 bundle (JSON)",
-    "ics": "iCalendar checkpoints",
-}
-
 
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
@@ -29,7 +20,7 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("[b]Export the visit note[/b]  (enter to write, escape to cancel)")
-            yield OptionList(*[f"{fmt}: {NAMES[fmt]}" for fmt in FORMATS], id="formats")
+            yield OptionList(*[f"{f.key}: {f.title}" for f in FORMATS.values()], id="formats")
             yield Checkbox("De-identify (names removed, dates shifted)", id="deidentify")
 
     @on(OptionList.OptionSelected)

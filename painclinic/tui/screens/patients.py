@@ -11,11 +11,13 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from painclinic.model import Patient
 from painclinic.store import PatientSummary, StoreError
+from painclinic.tui.commands import PatientCommands
 from painclinic.tui.screens.base import ClinicScreen
 from painclinic.worklist import next_due
 
 
 class PatientsScreen(ClinicScreen):
+    COMMANDS = {PatientCommands}
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("n", "new_patient", "New patient", id="new_patient"),

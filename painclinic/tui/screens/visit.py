@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from painclinic.knowledge import load_knowledge
 from painclinic.session import VisitSession
 from painclinic.store import ConflictError, StoreError
+from painclinic.tui.commands import VisitCommands
 from painclinic.tui.messages import FieldChanged, PlanChanged
 from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.widgets.assessment_pane import AssessmentPane
@@ -30,6 +31,7 @@ TABS = ("history", "exam", "body_map", "assessment")
 
 
 class VisitScreen(ClinicScreen):
+    COMMANDS = {VisitCommands}
     CSS_PATH = ["../styles/checklist.tcss", "../styles/assessment.tcss", "../styles/visit.tcss"]
     BINDINGS = [
         Binding(
@@ -252,23 +254,12 @@ class VisitScreen(ClinicScreen):
         self.app.push_screen(ExportDialog(), chosen)
 
     def _export(self, fmt: str, deidentify: bool) -> None:
-        from painclinic.engine import assess
-        from painclinic.notes import FORMATS, render
+        from painclinic.exports import export_note
 
-        visit = self.session.visit
-        if deidentify:
-            from painclinic.deidentify import deidentify as scrub
-
-            visit = scrub(visit)
-        content = render(visit, assess(visit), fmt)
-        store = self.app.store
-        path = store.write_export(
-            self.session.visit_id, ("-deid" if deidentify else "") + FORMATS[fmt], content
-        )
-        store.audit(
-            "export",
-            patient=self.session.visit.patient.id,
-            visit=self.session.visit_id,
-            fmt=fmt + ("+deidentified" if deidentify else ""),
-        )
+        # Every valid edit is saved as it is typed: the note is of the saved visit.
+        try:
+            path = export_note(self.app.store, self.session.visit_id, fmt, deidentify=deidentify)
+        except StoreError as exc:
+            self.app.notify(str(exc), title="Not exported", severity="error", timeout=20)
+            return
         self.app.notify(f"Wrote {path}", title="Note exported", timeout=20)

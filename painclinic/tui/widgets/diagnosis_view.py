@@ -1,6 +1,6 @@
 """The working diagnosis, left half of the assessment pane.
 
-Same order and wording as the CLI (`painclinic.present`): red flags first (urgency in words),
+Same order and wording as the CLI (`painclinic.cli.render`): red flags first (urgency in words),
 then mechanism (primary, components, grades, evidence), root level(s) with evidence, the
 differential with evidence, and instrument scores. Wrapped lines hang under their text.
 """

@@ -216,12 +216,12 @@ class PracticeScoreScreen(ClinicScreen):
     # ------------------------------------------------------------ actions
 
     def action_export(self) -> None:
+        from painclinic.exports import export_feedback
         from painclinic.practice import resident_key
 
-        store = self.app.store
         text = feedback_markdown(self.case, self.attempt, self.report)
-        stem = f"practice-{self.case.id}-{resident_key(self.attempt.resident)}"
-        path = store.write_export(stem, ".md", text.encode("utf-8"))
+        who = resident_key(self.attempt.resident)
+        path = export_feedback(self.app.store, self.case.id, who, text)
         self.exported = str(path)
         self.query_one("#score-export", Static).update(
             Content.assemble(("Feedback written to ", "bold"), str(path))

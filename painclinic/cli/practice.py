@@ -5,23 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from painclinic.store import Store
+from painclinic.cli.common import store_from
 
 practice_app = typer.Typer(
     help="Resident practice: teaching cases, scored attempts, progress.", no_args_is_help=True
 )
-
-
-def _store(ctx: typer.Context) -> Store:
-    from painclinic.store import Store, resolve_data_dir
-
-    data = (ctx.find_root().obj or {}).get("data_dir")
-    return Store(resolve_data_dir(data))
 
 
 @practice_app.command("list")
@@ -92,7 +84,7 @@ def score_attempt(
         raise typer.Exit(code=2) from None
     report = score(teaching, tried)
     if save:
-        save_attempt(_store(ctx), tried, report)
+        save_attempt(store_from(ctx), tried, report)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -110,7 +102,7 @@ def progress(
     from painclinic.practice import LABELS, attempts
     from painclinic.practice import progress as summarise
 
-    summary = summarise(attempts(_store(ctx), resident))
+    summary = summarise(attempts(store_from(ctx), resident))
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
         return

@@ -1,8 +1,5 @@
-"""The `painclinic` command: thin Typer commands over the headless modules.
-
-stdout carries data (`--json`), stderr carries diagnostics. Heavy imports are deferred into the
-commands that need them, so `painclinic --help` starts fast.
-"""
+"""`painclinic assess` and `painclinic knowledge`: the engine on visit files, and the knowledge
+base it reasons with."""
 
 from __future__ import annotations
 
@@ -13,39 +10,10 @@ from typing import Annotated
 
 import typer
 
-from painclinic import cli_records
-from painclinic.cli_practice import practice_app
-
-app = typer.Typer(
-    name="painclinic",
-    help="A terminal clinic assistant for pain-management physicians.",
-    no_args_is_help=False,
-    pretty_exceptions_show_locals=False,  # locals may hold patient data
-    add_completion=False,
-)
+assess_app = typer.Typer()
 
 
-@app.callback(invoke_without_command=True)
-def _root(
-    ctx: typer.Context,
-    data_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--data-dir",
-            envvar="PAINCLINIC_DATA",
-            help="Where patient records live (default: your user data folder).",
-        ),
-    ] = None,
-) -> None:
-    """With no command, open the clinic app; commands below work on the same records."""
-    ctx.obj = {"data_dir": data_dir}
-    if ctx.invoked_subcommand is None:
-        from painclinic.tui.app import make_app  # Textual is imported only for the app
-
-        make_app(data_dir).run()
-
-
-@app.command()
+@assess_app.command()
 def assess(
     files: Annotated[list[Path], typer.Argument(help="Visit records (YAML or JSON).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract JSON.")] = False,
@@ -57,27 +25,26 @@ def assess(
     loaded, errors = load_visits(files)
     for error in errors:
         typer.echo(error.message(), err=True)
-    failed = bool(errors)
     results = [(path, run_assessment(visit)) for path, visit in loaded]
     if as_json:
-        docs = [json.loads(a.to_json()) for _, a in results]
-        if len(files) == 1 and docs:
+        if len(files) == 1 and results:
             sys.stdout.write(results[0][1].to_json())
-        elif docs:
+        elif results:
+            docs = [json.loads(a.to_json()) for _, a in results]
             sys.stdout.write(json.dumps(docs, indent=2) + "\n")
     else:
         from rich.console import Console
 
-        from painclinic.present import render_assessment
+        from painclinic.cli.render import render_assessment
 
         console = Console()
         for path, assessment in results:
             console.print(render_assessment(assessment, title=str(path)))
-    if failed:
+    if errors:
         raise typer.Exit(code=1)
 
 
-@app.command()
+@assess_app.command()
 def knowledge(
     check: Annotated[
         bool, typer.Option("--check", help="Check every cross-reference in data/.")
@@ -108,11 +75,3 @@ def knowledge(
         ("sources", len(kb.sources)),
     ):
         typer.echo(f"  {size:4d} {name}")
-
-
-cli_records.register(app)
-app.add_typer(practice_app, name="practice")
-
-
-def main() -> None:
-    app()
