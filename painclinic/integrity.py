@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from painclinic.engine.expr import fact_names
-from painclinic.engine.facts import NAMED_FACTS, PREFIXES
+from painclinic.engine.facts import PREFIXES
 from painclinic.knowledge import KnowledgeBase
 from painclinic.model import SIDES, TRACKS, field_at
 
@@ -45,7 +45,7 @@ def _family(kb: KnowledgeBase, name: str) -> set[str] | None:
 
 def fact_problem(kb: KnowledgeBase, fact: str) -> str | None:
     """Why a fact id in a rule can never be produced, or None when it can."""
-    if fact in NAMED_FACTS:
+    if fact in kb.facts:
         return None
     prefix, sep, rest = fact.partition(":")
     if not sep or prefix not in PREFIXES:
@@ -62,6 +62,8 @@ def fact_problem(kb: KnowledgeBase, fact: str) -> str | None:
 
 
 def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
+    for name, fact in kb.facts.items():
+        yield f"facts.{name}.when", fact.when
     for fid, flag in kb.red_flags.items():
         yield f"red_flags.{fid}.derived_when", flag.derived_when
         for i, rule in enumerate(flag.escalate):
@@ -104,8 +106,15 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"{name}.{key}", entry.source
     for rule in kb.avoid_rules:
         yield f"safety.avoid_rules.{rule.id}", rule.source
+    for name, response in kb.earlier_responses:
+        yield f"safety.earlier_responses.{name}", response.source
     for cp in kb.checkpoints:
         yield f"checkpoints.{cp.id}", cp.source
+    for name, fact in kb.facts.items():
+        if fact.derived:
+            yield f"facts.{name}", fact.source
+    for name, words in kb.word_lists.items():
+        yield f"facts.word_lists.{name}", words.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
 
@@ -167,6 +176,35 @@ def problems(kb: KnowledgeBase) -> list[str]:
                     out.append(f"checklist.{q.id}: unknown choices {q.choices!r}")
             if q.red_flag and q.red_flag not in kb.red_flags:
                 out.append(f"checklist.{q.id}: unknown red flag {q.red_flag!r}")
+    out += _fact_table_problems(kb)
     asked = {q.red_flag for s in kb.checklist.sections for q in s.questions if q.red_flag}
     out += [f"checklist: red flag {f!r} is never asked" for f in kb.red_flags if f not in asked]
+    return out
+
+
+def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
+    out: list[str] = []
+    names = list(kb.facts)
+    for i, (name, fact) in enumerate(kb.facts.items()):
+        where = f"facts.{name}"
+        if fact.when is not None and fact.value is not None:
+            out.append(f"{where}: give either `when` or `value`, not both")
+        if (fact.value is None) != (fact.at_least is None):
+            out.append(f"{where}: `value` and `at_least` go together")
+        if fact.value is not None and field_at(fact.value) not in (int, float):
+            out.append(f"{where}: value {fact.value!r} is not a number in the visit record")
+        later = {n for n in fact_names(fact.when) if n in kb.facts and names.index(n) > i}
+        later = {n for n in later if kb.facts[n].derived}
+        out += [f"{where}: uses {n!r}, which is derived below it" for n in sorted(later)]
+    for name, words in kb.word_lists.items():
+        if words.vocab is None:
+            continue
+        if words.vocab not in kb.vocab:
+            out.append(f"facts.word_lists.{name}: unknown vocab {words.vocab!r}")
+            continue
+        out += [
+            f"facts.word_lists.{name}: {w!r} is not in vocab {words.vocab}"
+            for w in words.words
+            if w not in kb.vocab[words.vocab]
+        ]
     return out

@@ -101,18 +101,17 @@ def _avoidances(
         treatment = kb.treatments.get(tid)
         if treatment is None:
             continue
+        earlier = kb.earlier_responses
         if prefix == "prior_not_tolerated":
-            block(tid, f"Not tolerated before ({text})", ["seed_article_2026"])
+            rule = earlier.not_tolerated
         elif prefix == "response_poor" and treatment.track != "interventional":
             continue  # the 50% criterion is for procedures; 30% from a medicine can matter
         elif treatment.track in ("medication", "interventional") and prefix != "prior_failed_twice":
-            block(
-                tid,
-                f"Did not help before ({text}); repeat only what worked",
-                ["seed_article_2026", "lcd_esi_l33906"]
-                if treatment.track == "interventional"
-                else ["seed_article_2026"],
-            )
+            interventional = treatment.track == "interventional"
+            rule = earlier.did_not_help_procedure if interventional else earlier.did_not_help
+        else:
+            continue
+        block(tid, rule.reason.replace("{}", text), rule.source)
 
     deferred_reason = None
     urgent = [f for f in flags if f.urgency in ("emergency", "urgent")]
