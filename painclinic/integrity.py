@@ -7,9 +7,14 @@ typo in data/ is caught by `painclinic knowledge --check` and by the test suite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from painclinic import knowledge
 from painclinic.engine.expr import fact_names
 from painclinic.engine.facts import PREFIXES
 from painclinic.knowledge import KnowledgeBase
@@ -177,6 +182,7 @@ def problems(kb: KnowledgeBase) -> list[str]:
             if q.red_flag and q.red_flag not in kb.red_flags:
                 out.append(f"checklist.{q.id}: unknown red flag {q.red_flag!r}")
     out += _fact_table_problems(kb)
+    out += unread_field_problems()
     asked = {q.red_flag for s in kb.checklist.sections for q in s.questions if q.red_flag}
     out += [f"checklist: red flag {f!r} is never asked" for f in kb.red_flags if f not in asked]
     return out
@@ -207,4 +213,222 @@ def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
             for w in words.words
             if w not in kb.vocab[words.vocab]
         ]
+    return out
+
+
+# ---------------------------------------------------------------- fields nothing reads
+
+# Every field of the knowledge models (painclinic.knowledge), and a module that reads it.
+# A field that nothing reads is an edit that silently does nothing, the most misleading kind in
+# a clinical knowledge base: a new field must name its reader here, or `painclinic knowledge
+# --check` fails. An inherited field is listed once, under the model that declares it.
+READERS: dict[str, str] = {
+    "Entry.source": "painclinic.engine",
+    "Source.citation": "painclinic.tui.screens.practice.score",
+    "Dermatome.key_point": "painclinic.tui.widgets.body_map",
+    "Dermatome.area": "painclinic.tui.widgets.body_map",
+    "KeyMuscle.root": "painclinic.engine.facts",
+    "KeyMuscle.action": "painclinic.engine.facts",
+    "KeyMuscle.muscle": "painclinic.notes.soap",
+    "KeyMuscle.limb": "painclinic.engine.facts",
+    "Reflex.root": "painclinic.engine.facts",
+    "Reflex.roots": "painclinic.notes.labels",
+    "Reflex.limb": "painclinic.engine.facts",
+    "RootPattern.limb": "painclinic.engine.facts",
+    "RootPattern.radiation": "painclinic.engine.facts",
+    "RootPattern.pain": "painclinic.engine.facts",
+    "RootPattern.tests": "painclinic.engine.localization",
+    "Anatomy.dermatomes": "painclinic.validation",
+    "Anatomy.key_muscles": "painclinic.engine.facts",
+    "Anatomy.reflexes": "painclinic.engine.facts",
+    "Anatomy.root_patterns": "painclinic.engine.localization",
+    "Anatomy.disc_levels": "painclinic.engine.localization",
+    "Escalation.when": "painclinic.engine",
+    "Escalation.urgency": "painclinic.engine.plan",
+    "Escalation.reason": "painclinic.engine.plan",
+    "RedFlagDef.label": "painclinic.engine",
+    "RedFlagDef.question": "painclinic.knowledge",
+    "RedFlagDef.urgency": "painclinic.engine.plan",
+    "RedFlagDef.suggests": "painclinic.engine.redflags",
+    "RedFlagDef.action": "painclinic.engine.facts",
+    "RedFlagDef.regions": "painclinic.notes.labels",
+    "RedFlagDef.derived_when": "painclinic.engine.redflags",
+    "RedFlagDef.escalate": "painclinic.engine.redflags",
+    "ConditionDef.label": "painclinic.engine",
+    "ConditionDef.mechanism": "painclinic.engine",
+    "ConditionDef.when": "painclinic.engine",
+    "ConditionDef.serious": "painclinic.engine",
+    "ConditionDef.priority": "painclinic.engine.differential",
+    "ConditionDef.note": "painclinic.notes.soap",
+    "ProcedureInfo.bleeding_risk": "painclinic.engine.plan",
+    "ProcedureInfo.bleeding_risk_cervical": "painclinic.engine.plan",
+    "ProcedureInfo.steroid": "painclinic.engine.plan",
+    "TreatmentDef.track": "painclinic.engine.checkpoints",
+    "TreatmentDef.label": "painclinic.engine",
+    "TreatmentDef.when": "painclinic.engine",
+    "TreatmentDef.rationale": "painclinic.engine.checkpoints",
+    "TreatmentDef.evidence": "painclinic.engine.facts",
+    "TreatmentDef.evidence_note": "painclinic.engine.plan",
+    "TreatmentDef.procedure": "painclinic.engine.facts",
+    "TreatmentDef.routine": "painclinic.engine.plan",
+    "TreatmentDef.order": "painclinic.engine.plan",
+    "AvoidRule.id": "painclinic.engine",
+    "AvoidRule.when": "painclinic.engine",
+    "AvoidRule.avoid": "painclinic.engine",
+    "AvoidRule.reason": "painclinic.engine.plan",
+    "AvoidRule.exempt": "painclinic.engine.plan",
+    "AlertDef.severity": "painclinic.engine",
+    "AlertDef.when": "painclinic.engine",
+    "AlertDef.message": "painclinic.engine",
+    "AlertDef.detail": "painclinic.engine",
+    "ResponseRule.reason": "painclinic.engine.plan",
+    "EarlierResponses.not_tolerated": "painclinic.engine.plan",
+    "EarlierResponses.did_not_help": "painclinic.engine.plan",
+    "EarlierResponses.did_not_help_procedure": "painclinic.engine.plan",
+    "CheckpointDef.id": "painclinic.engine",
+    "CheckpointDef.when": "painclinic.engine",
+    "CheckpointDef.about": "painclinic.engine.checkpoints",
+    "CheckpointDef.track": "painclinic.engine.checkpoints",
+    "CheckpointDef.days": "painclinic.engine.checkpoints",
+    "CheckpointDef.label": "painclinic.engine",
+    "CheckpointDef.rationale": "painclinic.engine.checkpoints",
+    "Cutoff.at_least": "painclinic.engine.facts",
+    "Cutoff.label": "painclinic.engine",
+    "Cutoff.fact": "painclinic.engine.facts",
+    "InstrumentDef.label": "painclinic.engine",
+    "InstrumentDef.min": "painclinic.checklist",
+    "InstrumentDef.max": "painclinic.checklist",
+    "InstrumentDef.positive_at": "painclinic.engine.scores",
+    "InstrumentDef.cutoffs": "painclinic.engine.facts",
+    "CriteriaSet.label": "painclinic.engine",
+    "CriteriaSet.description": "painclinic.tui.dialogs.help",
+    "CriteriaSet.categories": "painclinic.engine.scores",
+    "CautionContext.label": "painclinic.engine",
+    "CautionContext.when": "painclinic.engine",
+    "DrugDef.label": "painclinic.engine",
+    "DrugDef.classes": "painclinic.engine.facts",
+    "DrugDef.treatment": "painclinic.engine.facts",
+    "DrugDef.mme_factor": "painclinic.engine.medsafety",
+    "DrugDef.mme_dose": "painclinic.engine.medsafety",
+    "DrugDef.acetaminophen_mg_per_unit": "painclinic.engine.medsafety",
+    "DrugDef.contains_acetaminophen": "painclinic.engine.medsafety",
+    "DrugDef.asra_hold_days": "painclinic.engine",
+    "DrugDef.cautions": "painclinic.engine.medsafety",
+    "DrugDef.note": "painclinic.notes.soap",
+    "FactEvidence.first": "painclinic.engine.facts",
+    "FactEvidence.says": "painclinic.engine.facts",
+    "FactEvidence.labels": "painclinic.engine.facts",
+    "FactEvidence.text": "painclinic.engine.facts",
+    "FactDef.when": "painclinic.engine",
+    "FactDef.value": "painclinic.engine.facts",
+    "FactDef.at_least": "painclinic.engine.facts",
+    "FactDef.evidence": "painclinic.engine.facts",
+    "FactDef.source": "painclinic.engine",
+    "WordList.words": "painclinic.engine.facts",
+    "WordList.vocab": "painclinic.engine.facts",
+    "Question.id": "painclinic.engine",
+    "Question.prompt": "painclinic.notes.soap",
+    "Question.field": "painclinic.checklist",
+    "Question.type": "painclinic.engine.facts",
+    "Question.choices": "painclinic.checklist",
+    "Question.min": "painclinic.checklist",
+    "Question.max": "painclinic.checklist",
+    "Question.unit": "painclinic.checklist",
+    "Question.red_flag": "painclinic.checklist",
+    "Question.when": "painclinic.engine",
+    "Question.help": "painclinic.tui.widgets.question",
+    "Section.id": "painclinic.engine",
+    "Section.label": "painclinic.engine",
+    "Section.stage": "painclinic.checklist",
+    "Section.source": "painclinic.engine",
+    "Section.when": "painclinic.engine",
+    "Section.questions": "painclinic.checklist",
+    "Checklist.version": "painclinic.engine",
+    "Checklist.sections": "painclinic.notes.html",
+    "KnowledgeBase.version": "painclinic.engine",
+    "KnowledgeBase.sha256": "painclinic.engine",
+    "KnowledgeBase.sources": "painclinic.engine.plan",
+    "KnowledgeBase.vocab": "painclinic.engine.facts",
+    "KnowledgeBase.anatomy": "painclinic.engine.facts",
+    "KnowledgeBase.red_flags": "painclinic.engine.facts",
+    "KnowledgeBase.conditions": "painclinic.engine",
+    "KnowledgeBase.treatments": "painclinic.engine.medsafety",
+    "KnowledgeBase.avoid_rules": "painclinic.engine.plan",
+    "KnowledgeBase.avoid_classes": "painclinic.engine.plan",
+    "KnowledgeBase.earlier_responses": "painclinic.engine.plan",
+    "KnowledgeBase.alerts": "painclinic.engine",
+    "KnowledgeBase.checkpoints": "painclinic.engine",
+    "KnowledgeBase.instruments": "painclinic.engine.facts",
+    "KnowledgeBase.criteria": "painclinic.engine.scores",
+    "KnowledgeBase.drugs": "painclinic.engine",
+    "KnowledgeBase.caution_contexts": "painclinic.engine.medsafety",
+    "KnowledgeBase.facts": "painclinic.engine",
+    "KnowledgeBase.word_lists": "painclinic.engine.facts",
+    "KnowledgeBase.checklist": "painclinic.notes.soap",
+}
+
+# Fields kept for the people who edit data/, deliberately read by no code.
+DOCUMENTATION: dict[str, str] = {
+    "Source.year": "the year a reviewer dates a source by (range-checked by the tests)",
+    "FactDef.means": "the glossary of the facts a rule may use, for the rule's author",
+}
+
+
+def knowledge_models() -> list[type[BaseModel]]:
+    """Every pydantic model the knowledge base is built from."""
+    return [
+        obj
+        for obj in vars(knowledge).values()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__ == knowledge.__name__
+    ]
+
+
+def _declared(model: type[BaseModel]) -> Iterator[str]:
+    """`Model.field` for each field, named after the class that declares it."""
+    for name in model.model_fields:
+        owner = next(c for c in model.__mro__ if name in getattr(c, "__annotations__", {}))
+        yield f"{owner.__name__}.{name}"
+
+
+def _module_source(module: str) -> str | None:
+    """A painclinic module's source, read as text (importing it could pull in the UI)."""
+    base = Path(knowledge.__file__).resolve().parent
+    parts = module.split(".")
+    if parts[0] != "painclinic":
+        return None
+    path = base.joinpath(*parts[1:])
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return None
+
+
+def unread_field_problems(
+    models: list[type[BaseModel]] | None = None,
+    readers: Mapping[str, str] = READERS,
+    documentation: Mapping[str, str] = DOCUMENTATION,
+) -> list[str]:
+    """Knowledge fields no reader is registered for, registered readers of fields that do not
+    exist, and readers whose source never mentions the field."""
+    fields = {key for m in models or knowledge_models() for key in _declared(m)}
+    out = [
+        f"knowledge field {key} is read by nothing: read it, remove it, or register its reader "
+        "in integrity.READERS"
+        for key in sorted(fields - set(readers) - set(documentation))
+    ]
+    out += [
+        f"integrity.READERS: {key} is not a knowledge field" for key in readers if key not in fields
+    ]
+    for key, module in readers.items():
+        if key not in fields:
+            continue
+        text = _module_source(module)
+        if text is None:
+            out.append(f"integrity.READERS: {key}: no module {module!r}")
+            continue
+        name = key.split(".", 1)[1]
+        if not re.search(rf"\.{name}\b", text):
+            out.append(f"integrity.READERS: {key}: {module} never reads .{name}")
     return out
