@@ -77,8 +77,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"conditions.{cid}.when", cond.when
     for tid, t in kb.treatments.items():
         yield f"treatments.{tid}.when", t.when
-    for rule in kb.avoid_rules:
-        yield f"safety.avoid_rules.{rule.id}.when", rule.when
+    for avoid_rule in kb.avoid_rules:
+        yield f"safety.avoid_rules.{avoid_rule.id}.when", avoid_rule.when
     for aid, alert in kb.alerts.items():
         yield f"alerts.{aid}.when", alert.when
     for cp in kb.checkpoints:

@@ -320,9 +320,9 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     if umn:
         f.add("umn_signs", "; ".join(umn))
     weak_sides: dict[str, set[str]] = {}
-    for muscle, sides in e.motor.items():
+    for muscle, grades in e.motor.items():
         info = kb.anatomy.key_muscles[muscle]
-        for side, grade in sides.items():
+        for side, grade in grades.items():
             if grade <= 4:
                 text = f"{info.action.lower()} {grade}/5 on the {side}"
                 f.add("weakness", text)
@@ -332,23 +332,23 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
                 f.add("severe_weakness", f"{info.action.lower()} {grade}/5 on the {side}")
     if weak_sides.get("leg") == {"left", "right"}:
         f.add("bilateral_leg_weakness", "weakness in both legs")
-    for derm, sides in e.sensory.items():
-        for side, grade in sides.items():
-            if grade != "normal":
-                text = f"{grade} {derm} sensation on the {side}"
+    for derm, sensations in e.sensory.items():
+        for side, sensation in sensations.items():
+            if sensation != "normal":
+                text = f"{sensation} {derm} sensation on the {side}"
                 f.add(f"sensory:{derm}:{side}", text)
                 f.add("sensory_deficit", text)
-                if derm in SADDLE and grade in ("reduced", "absent"):
+                if derm in SADDLE and sensation in ("reduced", "absent"):
                     f.add("saddle_sensory_deficit", text)
-                if grade == "increased":
+                if sensation == "increased":
                     f.add("hypersensitivity_sign", text)
-    for reflex, sides in e.reflexes.items():
-        info = kb.anatomy.reflexes[reflex]
-        for side, grade in sides.items():
-            if grade in ("reduced", "absent"):
-                text = f"{grade} {reflex.replace('_', ' ')} reflex on the {side}"
+    for reflex, responses in e.reflexes.items():
+        reflex_info = kb.anatomy.reflexes[reflex]
+        for side, response in responses.items():
+            if response in ("reduced", "absent"):
+                text = f"{response} {reflex.replace('_', ' ')} reflex on the {side}"
                 f.add("reflex_deficit", text)
-                f.add(f"reflex:{info.root}:{side}", text)
+                f.add(f"reflex:{reflex_info.root}:{side}", text)
     for sign in e.signs:
         f.add(f"sign:{sign}", f"{sign.replace('_', ' ')} on examination")
         if sign in ("allodynia", "hyperalgesia"):
