@@ -7,11 +7,16 @@ typo in data/ is caught by `painclinic knowledge --check` and by the test suite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from painclinic import knowledge
 from painclinic.engine.expr import fact_names
-from painclinic.engine.facts import NAMED_FACTS, PREFIXES
+from painclinic.engine.facts import PREFIXES
 from painclinic.knowledge import KnowledgeBase
 from painclinic.model import SIDES, TRACKS, field_at
 
@@ -45,7 +50,7 @@ def _family(kb: KnowledgeBase, name: str) -> set[str] | None:
 
 def fact_problem(kb: KnowledgeBase, fact: str) -> str | None:
     """Why a fact id in a rule can never be produced, or None when it can."""
-    if fact in NAMED_FACTS:
+    if fact in kb.facts:
         return None
     prefix, sep, rest = fact.partition(":")
     if not sep or prefix not in PREFIXES:
@@ -62,6 +67,8 @@ def fact_problem(kb: KnowledgeBase, fact: str) -> str | None:
 
 
 def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
+    for name, fact in kb.facts.items():
+        yield f"facts.{name}.when", fact.when
     for fid, flag in kb.red_flags.items():
         yield f"red_flags.{fid}.derived_when", flag.derived_when
         for i, rule in enumerate(flag.escalate):
@@ -70,8 +77,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"conditions.{cid}.when", cond.when
     for tid, t in kb.treatments.items():
         yield f"treatments.{tid}.when", t.when
-    for rule in kb.avoid_rules:
-        yield f"safety.avoid_rules.{rule.id}.when", rule.when
+    for avoid_rule in kb.avoid_rules:
+        yield f"safety.avoid_rules.{avoid_rule.id}.when", avoid_rule.when
     for aid, alert in kb.alerts.items():
         yield f"alerts.{aid}.when", alert.when
     for cp in kb.checkpoints:
@@ -104,8 +111,15 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"{name}.{key}", entry.source
     for rule in kb.avoid_rules:
         yield f"safety.avoid_rules.{rule.id}", rule.source
+    for name, response in kb.earlier_responses:
+        yield f"safety.earlier_responses.{name}", response.source
     for cp in kb.checkpoints:
         yield f"checkpoints.{cp.id}", cp.source
+    for name, fact in kb.facts.items():
+        if fact.derived:
+            yield f"facts.{name}", fact.source
+    for name, words in kb.word_lists.items():
+        yield f"facts.word_lists.{name}", words.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
 
@@ -167,6 +181,254 @@ def problems(kb: KnowledgeBase) -> list[str]:
                     out.append(f"checklist.{q.id}: unknown choices {q.choices!r}")
             if q.red_flag and q.red_flag not in kb.red_flags:
                 out.append(f"checklist.{q.id}: unknown red flag {q.red_flag!r}")
+    out += _fact_table_problems(kb)
+    out += unread_field_problems()
     asked = {q.red_flag for s in kb.checklist.sections for q in s.questions if q.red_flag}
     out += [f"checklist: red flag {f!r} is never asked" for f in kb.red_flags if f not in asked]
+    return out
+
+
+def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
+    out: list[str] = []
+    names = list(kb.facts)
+    for i, (name, fact) in enumerate(kb.facts.items()):
+        where = f"facts.{name}"
+        if fact.when is not None and fact.value is not None:
+            out.append(f"{where}: give either `when` or `value`, not both")
+        if (fact.value is None) != (fact.at_least is None):
+            out.append(f"{where}: `value` and `at_least` go together")
+        if fact.value is not None and field_at(fact.value) not in (int, float):
+            out.append(f"{where}: value {fact.value!r} is not a number in the visit record")
+        later = {n for n in fact_names(fact.when) if n in kb.facts and names.index(n) > i}
+        later = {n for n in later if kb.facts[n].derived}
+        out += [f"{where}: uses {n!r}, which is derived below it" for n in sorted(later)]
+    for name, words in kb.word_lists.items():
+        if words.vocab is None:
+            continue
+        if words.vocab not in kb.vocab:
+            out.append(f"facts.word_lists.{name}: unknown vocab {words.vocab!r}")
+            continue
+        out += [
+            f"facts.word_lists.{name}: {w!r} is not in vocab {words.vocab}"
+            for w in words.words
+            if w not in kb.vocab[words.vocab]
+        ]
+    return out
+
+
+# ---------------------------------------------------------------- fields nothing reads
+
+# Every field of the knowledge models (painclinic.knowledge), and a module that reads it.
+# A field that nothing reads is an edit that silently does nothing, the most misleading kind in
+# a clinical knowledge base: a new field must name its reader here, or `painclinic knowledge
+# --check` fails. An inherited field is listed once, under the model that declares it.
+READERS: dict[str, str] = {
+    "Entry.source": "painclinic.engine",
+    "Source.citation": "painclinic.tui.screens.practice.score",
+    "Dermatome.key_point": "painclinic.tui.widgets.body_map",
+    "Dermatome.area": "painclinic.tui.widgets.body_map",
+    "KeyMuscle.root": "painclinic.engine.facts",
+    "KeyMuscle.action": "painclinic.engine.facts",
+    "KeyMuscle.muscle": "painclinic.notes.soap",
+    "KeyMuscle.limb": "painclinic.engine.facts",
+    "Reflex.root": "painclinic.engine.facts",
+    "Reflex.roots": "painclinic.notes.labels",
+    "Reflex.limb": "painclinic.engine.facts",
+    "RootPattern.limb": "painclinic.engine.facts",
+    "RootPattern.radiation": "painclinic.engine.facts",
+    "RootPattern.pain": "painclinic.engine.facts",
+    "RootPattern.tests": "painclinic.engine.localization",
+    "Anatomy.dermatomes": "painclinic.validation",
+    "Anatomy.key_muscles": "painclinic.engine.facts",
+    "Anatomy.reflexes": "painclinic.engine.facts",
+    "Anatomy.root_patterns": "painclinic.engine.localization",
+    "Anatomy.disc_levels": "painclinic.engine.localization",
+    "Escalation.when": "painclinic.engine",
+    "Escalation.urgency": "painclinic.engine.plan",
+    "Escalation.reason": "painclinic.engine.plan",
+    "RedFlagDef.label": "painclinic.engine",
+    "RedFlagDef.question": "painclinic.knowledge",
+    "RedFlagDef.urgency": "painclinic.engine.plan",
+    "RedFlagDef.suggests": "painclinic.engine.redflags",
+    "RedFlagDef.action": "painclinic.engine.facts",
+    "RedFlagDef.regions": "painclinic.notes.labels",
+    "RedFlagDef.derived_when": "painclinic.engine.redflags",
+    "RedFlagDef.escalate": "painclinic.engine.redflags",
+    "ConditionDef.label": "painclinic.engine",
+    "ConditionDef.mechanism": "painclinic.engine",
+    "ConditionDef.when": "painclinic.engine",
+    "ConditionDef.serious": "painclinic.engine",
+    "ConditionDef.priority": "painclinic.engine.differential",
+    "ConditionDef.note": "painclinic.notes.soap",
+    "ProcedureInfo.bleeding_risk": "painclinic.engine.plan",
+    "ProcedureInfo.bleeding_risk_cervical": "painclinic.engine.plan",
+    "ProcedureInfo.steroid": "painclinic.engine.plan",
+    "TreatmentDef.track": "painclinic.engine.checkpoints",
+    "TreatmentDef.label": "painclinic.engine",
+    "TreatmentDef.when": "painclinic.engine",
+    "TreatmentDef.rationale": "painclinic.engine.checkpoints",
+    "TreatmentDef.evidence": "painclinic.engine.facts",
+    "TreatmentDef.evidence_note": "painclinic.engine.plan",
+    "TreatmentDef.procedure": "painclinic.engine.facts",
+    "TreatmentDef.routine": "painclinic.engine.plan",
+    "TreatmentDef.order": "painclinic.engine.plan",
+    "AvoidRule.id": "painclinic.engine",
+    "AvoidRule.when": "painclinic.engine",
+    "AvoidRule.avoid": "painclinic.engine",
+    "AvoidRule.reason": "painclinic.engine.plan",
+    "AvoidRule.exempt": "painclinic.engine.plan",
+    "AlertDef.severity": "painclinic.engine",
+    "AlertDef.when": "painclinic.engine",
+    "AlertDef.message": "painclinic.engine",
+    "AlertDef.detail": "painclinic.engine",
+    "ResponseRule.reason": "painclinic.engine.plan",
+    "EarlierResponses.not_tolerated": "painclinic.engine.plan",
+    "EarlierResponses.did_not_help": "painclinic.engine.plan",
+    "EarlierResponses.did_not_help_procedure": "painclinic.engine.plan",
+    "CheckpointDef.id": "painclinic.engine",
+    "CheckpointDef.when": "painclinic.engine",
+    "CheckpointDef.about": "painclinic.engine.checkpoints",
+    "CheckpointDef.track": "painclinic.engine.checkpoints",
+    "CheckpointDef.days": "painclinic.engine.checkpoints",
+    "CheckpointDef.label": "painclinic.engine",
+    "CheckpointDef.rationale": "painclinic.engine.checkpoints",
+    "Cutoff.at_least": "painclinic.engine.facts",
+    "Cutoff.label": "painclinic.engine",
+    "Cutoff.fact": "painclinic.engine.facts",
+    "InstrumentDef.label": "painclinic.engine",
+    "InstrumentDef.min": "painclinic.checklist",
+    "InstrumentDef.max": "painclinic.checklist",
+    "InstrumentDef.positive_at": "painclinic.engine.scores",
+    "InstrumentDef.cutoffs": "painclinic.engine.facts",
+    "CriteriaSet.label": "painclinic.engine",
+    "CriteriaSet.description": "painclinic.tui.dialogs.help",
+    "CriteriaSet.categories": "painclinic.engine.scores",
+    "CautionContext.label": "painclinic.engine",
+    "CautionContext.when": "painclinic.engine",
+    "DrugDef.label": "painclinic.engine",
+    "DrugDef.classes": "painclinic.engine.facts",
+    "DrugDef.treatment": "painclinic.engine.facts",
+    "DrugDef.mme_factor": "painclinic.engine.medsafety",
+    "DrugDef.mme_dose": "painclinic.engine.medsafety",
+    "DrugDef.acetaminophen_mg_per_unit": "painclinic.engine.medsafety",
+    "DrugDef.contains_acetaminophen": "painclinic.engine.medsafety",
+    "DrugDef.asra_hold_days": "painclinic.engine",
+    "DrugDef.cautions": "painclinic.engine.medsafety",
+    "DrugDef.note": "painclinic.notes.soap",
+    "FactEvidence.first": "painclinic.engine.facts",
+    "FactEvidence.says": "painclinic.engine.facts",
+    "FactEvidence.labels": "painclinic.engine.facts",
+    "FactEvidence.text": "painclinic.engine.facts",
+    "FactDef.when": "painclinic.engine",
+    "FactDef.value": "painclinic.engine.facts",
+    "FactDef.at_least": "painclinic.engine.facts",
+    "FactDef.evidence": "painclinic.engine.facts",
+    "FactDef.source": "painclinic.engine",
+    "WordList.words": "painclinic.engine.facts",
+    "WordList.vocab": "painclinic.engine.facts",
+    "Question.id": "painclinic.engine",
+    "Question.prompt": "painclinic.notes.soap",
+    "Question.field": "painclinic.checklist",
+    "Question.type": "painclinic.engine.facts",
+    "Question.choices": "painclinic.checklist",
+    "Question.min": "painclinic.checklist",
+    "Question.max": "painclinic.checklist",
+    "Question.unit": "painclinic.checklist",
+    "Question.red_flag": "painclinic.checklist",
+    "Question.when": "painclinic.engine",
+    "Question.help": "painclinic.tui.widgets.question",
+    "Section.id": "painclinic.engine",
+    "Section.label": "painclinic.engine",
+    "Section.stage": "painclinic.checklist",
+    "Section.source": "painclinic.engine",
+    "Section.when": "painclinic.engine",
+    "Section.questions": "painclinic.checklist",
+    "Checklist.version": "painclinic.engine",
+    "Checklist.sections": "painclinic.notes.html",
+    "KnowledgeBase.version": "painclinic.engine",
+    "KnowledgeBase.sha256": "painclinic.engine",
+    "KnowledgeBase.sources": "painclinic.engine.plan",
+    "KnowledgeBase.vocab": "painclinic.engine.facts",
+    "KnowledgeBase.anatomy": "painclinic.engine.facts",
+    "KnowledgeBase.red_flags": "painclinic.engine.facts",
+    "KnowledgeBase.conditions": "painclinic.engine",
+    "KnowledgeBase.treatments": "painclinic.engine.medsafety",
+    "KnowledgeBase.avoid_rules": "painclinic.engine.plan",
+    "KnowledgeBase.avoid_classes": "painclinic.engine.plan",
+    "KnowledgeBase.earlier_responses": "painclinic.engine.plan",
+    "KnowledgeBase.alerts": "painclinic.engine",
+    "KnowledgeBase.checkpoints": "painclinic.engine",
+    "KnowledgeBase.instruments": "painclinic.engine.facts",
+    "KnowledgeBase.criteria": "painclinic.engine.scores",
+    "KnowledgeBase.drugs": "painclinic.engine",
+    "KnowledgeBase.caution_contexts": "painclinic.engine.medsafety",
+    "KnowledgeBase.facts": "painclinic.engine",
+    "KnowledgeBase.word_lists": "painclinic.engine.facts",
+    "KnowledgeBase.checklist": "painclinic.notes.soap",
+}
+
+# Fields kept for the people who edit data/, deliberately read by no code.
+DOCUMENTATION: dict[str, str] = {
+    "Source.year": "the year a reviewer dates a source by (range-checked by the tests)",
+    "FactDef.means": "the glossary of the facts a rule may use, for the rule's author",
+}
+
+
+def knowledge_models() -> list[type[BaseModel]]:
+    """Every pydantic model the knowledge base is built from."""
+    return [
+        obj
+        for obj in vars(knowledge).values()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__ == knowledge.__name__
+    ]
+
+
+def _declared(model: type[BaseModel]) -> Iterator[str]:
+    """`Model.field` for each field, named after the class that declares it."""
+    for name in model.model_fields:
+        owner = next(c for c in model.__mro__ if name in getattr(c, "__annotations__", {}))
+        yield f"{owner.__name__}.{name}"
+
+
+def _module_source(module: str) -> str | None:
+    """A painclinic module's source, read as text (importing it could pull in the UI)."""
+    base = Path(knowledge.__file__).resolve().parent
+    parts = module.split(".")
+    if parts[0] != "painclinic":
+        return None
+    path = base.joinpath(*parts[1:])
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return None
+
+
+def unread_field_problems(
+    models: list[type[BaseModel]] | None = None,
+    readers: Mapping[str, str] = READERS,
+    documentation: Mapping[str, str] = DOCUMENTATION,
+) -> list[str]:
+    """Knowledge fields no reader is registered for, registered readers of fields that do not
+    exist, and readers whose source never mentions the field."""
+    fields = {key for m in models or knowledge_models() for key in _declared(m)}
+    out = [
+        f"knowledge field {key} is read by nothing: read it, remove it, or register its reader "
+        "in integrity.READERS"
+        for key in sorted(fields - set(readers) - set(documentation))
+    ]
+    out += [
+        f"integrity.READERS: {key} is not a knowledge field" for key in readers if key not in fields
+    ]
+    for key, module in readers.items():
+        if key not in fields:
+            continue
+        text = _module_source(module)
+        if text is None:
+            out.append(f"integrity.READERS: {key}: no module {module!r}")
+            continue
+        name = key.split(".", 1)[1]
+        if not re.search(rf"\.{name}\b", text):
+            out.append(f"integrity.READERS: {key}: {module} never reads .{name}")
     return out

@@ -141,6 +141,18 @@ class AlertDef(Entry):
     severity: Literal["high", "moderate", "low"]
     when: Expr
     message: str
+    detail: Literal["asra_holds"] | None = None  # what the engine appends from drugs.yaml
+
+
+class ResponseRule(Entry):
+    reason: str  # {} = the record's evidence
+
+
+class EarlierResponses(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    not_tolerated: ResponseRule
+    did_not_help: ResponseRule
+    did_not_help_procedure: ResponseRule
 
 
 class CheckpointDef(Entry):
@@ -186,11 +198,43 @@ class DrugDef(Entry):
     classes: list[str]
     treatment: str | None = None
     mme_factor: float | None = None
+    mme_dose: Literal["mg_per_day", "mcg_per_hour"] = "mg_per_day"
     acetaminophen_mg_per_unit: float | None = None
     contains_acetaminophen: bool = False
     asra_hold_days: dict[str, int | None] | None = None
     cautions: dict[str, str] = Field(default_factory=dict)
     note: str = ""
+
+
+class FactEvidence(BaseModel):
+    """How a derived fact says why it holds (data/facts.yaml header)."""
+
+    model_config = ConfigDict(extra="forbid")
+    first: bool = True  # only the first holding branch of a top-level `any` speaks
+    says: dict[str, str] = Field(default_factory=dict)  # fact -> words instead of its evidence
+    labels: bool = False  # a prefixed vocab fact (comorbidity:ckd) speaks its vocab label
+    text: str = "{}"  # {} = the words joined by ", "; {value} = a threshold's number
+
+
+class FactDef(BaseModel):
+    """A named fact: its meaning, and for a derived one its rule (`when`) or threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+    means: str
+    when: Expr | None = None
+    value: str | None = None  # a dotted path to a number in the visit record
+    at_least: float | None = None
+    evidence: FactEvidence = Field(default_factory=FactEvidence)
+    source: list[str] = Field(default_factory=list)  # required for derived facts (checked)
+
+    @property
+    def derived(self) -> bool:
+        return self.when is not None or self.value is not None
+
+
+class WordList(Entry):
+    words: list[str]
+    vocab: str | None = None  # the vocab list the words come from, when they do
 
 
 class Question(BaseModel):
@@ -252,12 +296,15 @@ class KnowledgeBase(BaseModel):
     treatments: dict[str, TreatmentDef]
     avoid_rules: list[AvoidRule]
     avoid_classes: dict[str, list[str]]
+    earlier_responses: EarlierResponses
     alerts: dict[str, AlertDef]
     checkpoints: list[CheckpointDef]
     instruments: dict[str, InstrumentDef]
     criteria: dict[str, CriteriaSet]
     drugs: dict[str, DrugDef]
     caution_contexts: dict[str, CautionContext]
+    facts: dict[str, FactDef]
+    word_lists: dict[str, WordList]
     checklist: Checklist
 
     def ids(self, vocab: str) -> list[str]:
@@ -342,12 +389,19 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         treatments=mapping("treatments", "treatments", TreatmentDef),
         avoid_rules=listing("safety", "avoid_rules", AvoidRule),
         avoid_classes=section("safety", "avoid_classes"),
+        earlier_responses=_parse(
+            "safety.yaml earlier_responses",
+            EarlierResponses,
+            section("safety", "earlier_responses"),
+        ),
         alerts=mapping("alerts", "alerts", AlertDef),
         checkpoints=listing("checkpoints", "checkpoints", CheckpointDef),
         instruments=mapping("instruments", "instruments", InstrumentDef),
         criteria=mapping("instruments", "criteria", CriteriaSet),
         drugs=mapping("drugs", "drugs", DrugDef),
         caution_contexts=mapping("drugs", "caution_contexts", CautionContext),
+        facts=mapping("facts", "facts", FactDef),
+        word_lists=mapping("facts", "word_lists", WordList),
         checklist=checklist,
     )
 

@@ -11,11 +11,11 @@ import datetime as dt
 import types
 import typing
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Final, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_ID = "painclinic.visit/1"
+SCHEMA_ID: Final = "painclinic.visit/1"
 
 Side = Literal["left", "right"]
 SIDES: tuple[Side, ...] = get_args(Side)
@@ -67,7 +67,7 @@ def unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def is_model(annotation: Any) -> bool:
+def is_model(annotation: Any) -> TypeGuard[type[BaseModel]]:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 

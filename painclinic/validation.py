@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,7 @@ def _hint(loc: tuple[Any, ...]) -> str:
     return ""
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     loc = tuple(error["loc"])
     where = _path(loc)
     kind = error["type"]
@@ -209,8 +209,10 @@ def check_ids(visit: Visit, kb: KnowledgeBase) -> Iterable[str]:
     yield from check_all("patient.comorbidities", p.comorbidities, v["comorbidities"])
     for i, med in enumerate(p.medications):
         yield from check(f"patient.medications[{i}].drug", med.drug, kb.drugs)
-        if med.drug == "fentanyl_patch" and med.mcg_per_hour is None and med.dose_mg is None:
-            yield f"patient.medications[{i}]: fentanyl_patch needs mcg_per_hour"
+        drug = kb.drugs.get(med.drug)
+        per_hour = drug is not None and drug.mme_dose == "mcg_per_hour"
+        if per_hour and med.mcg_per_hour is None and med.dose_mg is None:
+            yield f"patient.medications[{i}]: {med.drug} needs mcg_per_hour"
     yield from check("history.region", h.region, v["regions"])
     yield from check_all("history.radiation", h.radiation, v["radiation"])
     yield from check_all("history.descriptors", h.descriptors, v["descriptors"])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+import pytest
 
 from painclinic.model import Assessment
 from tests.builders import assessed, merge
@@ -459,3 +462,96 @@ def test_standing_pain_eased_by_sitting_is_not_neurogenic_claudication() -> None
         },
     )
     assert "lumbar_spinal_stenosis" in {d.id for d in walking.differential}
+
+
+# ---------------------------------------------------------------- derived facts (data/facts.yaml)
+
+DERIVED = [
+    # fact, changes that make it hold, its evidence, changes that do not
+    (
+        "nsaid_risk",
+        {"patient": {"comorbidities": ["ckd", "heart_failure"]}},
+        "chronic kidney disease, heart failure",
+        {"patient": {"comorbidities": ["hypertension"]}},
+    ),
+    (
+        "nsaid_risk",
+        {"patient": {"pregnant": True, "pregnancy_weeks": 24}},
+        "pregnancy at 20 weeks or more",
+        {"patient": {"pregnant": True, "pregnancy_weeks": 12}},
+    ),
+    (
+        "nsaid_risk",  # a comorbidity speaks first; pregnancy is not added to it
+        {"patient": {"comorbidities": ["ckd"], "pregnant": True, "pregnancy_weeks": 24}},
+        "chronic kidney disease",
+        {},
+    ),
+    (
+        "gi_risk",
+        {
+            "patient": {
+                "age": 70,
+                "comorbidities": ["gerd"],
+                "medications": [{"drug": "sertraline"}, {"drug": "duloxetine"}],
+            }
+        },
+        "GI risk: gerd, age 65 or over, SSRI/SNRI use",
+        {"patient": {"age": 60}},
+    ),
+    (
+        "radicular_pattern",
+        {"history": {"radiation": ["below_knee"]}},
+        "pain radiating below the knee",
+        {"history": {"radiation": ["buttock_thigh"]}},
+    ),
+    (
+        "objective_neuro_deficit",
+        {"exam": {"reflexes": {"biceps": {"left": "reduced"}}}},
+        "reduced biceps reflex on the left",
+        {"exam": {"reflexes": {"biceps": {"left": "normal"}}}},
+    ),
+    (
+        "headache_days_ge_4",
+        {"history": {"headache_days_per_month": 4}},
+        "4 headache days a month",
+        {"history": {"headache_days_per_month": 3}},
+    ),
+    (
+        "headache_days_ge_15",
+        {"history": {"headache_days_per_month": 20}},
+        "20 headache days a month",
+        {"history": {"headache_days_per_month": 14}},
+    ),
+    (
+        "thoracic",
+        {"history": {"region": "upper_back"}},
+        "thoracic pain",
+        {"history": {"region": "neck"}},
+    ),
+    (
+        "leg_symptoms",
+        {"history": {"region": "neck", "radiation": ["foot"]}},
+        "leg symptoms",
+        {"history": {"region": "neck", "radiation": ["arm_to_hand"]}},
+    ),
+    (
+        "inflammatory_pattern",
+        {"history": {"symptoms": ["morning_stiffness"], "relieving": ["exercise"]}},
+        "morning stiffness eased by exercise",
+        {"history": {"symptoms": ["morning_stiffness"], "relieving": ["rest"]}},
+    ),
+]
+
+
+@pytest.mark.parametrize(("fact", "yes", "evidence", "no"), DERIVED)
+def test_a_derived_fact_holds_with_its_evidence_and_not_otherwise(
+    fact: str, yes: dict[str, Any], evidence: str, no: dict[str, Any]
+) -> None:
+    from painclinic.engine.facts import build_facts
+    from painclinic.knowledge import load_knowledge
+    from tests.builders import visit
+
+    kb = load_knowledge()
+    assert kb.facts[fact].derived
+    assert build_facts(visit(**yes), kb).get(fact) == evidence
+    assert fact not in build_facts(visit(**no), kb)

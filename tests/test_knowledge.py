@@ -158,3 +158,71 @@ def test_integrity_check_catches_a_misspelt_fact(tmp_path: Path) -> None:
     edited.write_text(edited.read_text().replace("when: dx:crps", "when: dx:cprs", 1))
     found = problems(load_knowledge(str(copy)))
     assert any("cprs" in p for p in found)
+
+
+# ---------------------------------------------------------------- every field is read
+
+
+def test_every_knowledge_field_has_a_registered_reader_that_reads_it() -> None:
+    from painclinic.integrity import unread_field_problems
+
+    assert unread_field_problems() == []
+
+
+def test_a_field_added_without_a_reader_is_reported_by_the_knowledge_check() -> None:
+    from painclinic import knowledge
+    from painclinic.integrity import READERS, knowledge_models, unread_field_problems
+
+    class DrugDef(knowledge.DrugDef):  # as if a clinician added `max_daily_mg` to the model
+        max_daily_mg: float | None = None
+
+    models = [m for m in knowledge_models() if m is not knowledge.DrugDef] + [DrugDef]
+    found = unread_field_problems(models)
+    assert found == [
+        "knowledge field DrugDef.max_daily_mg is read by nothing: read it, remove it, or "
+        "register its reader in integrity.READERS"
+    ]
+    # naming a reader that never mentions it is not enough
+    lying = {**READERS, "DrugDef.max_daily_mg": "painclinic.engine.redflags"}
+    assert unread_field_problems(models, lying) == [
+        "integrity.READERS: DrugDef.max_daily_mg: painclinic.engine.redflags never reads "
+        ".max_daily_mg"
+    ]
+    # and a field removed from the model leaves a stale entry that is reported too
+    stale = {**READERS, "DrugDef.fluoroscopy": "painclinic.engine.plan"}
+    assert "integrity.READERS: DrugDef.fluoroscopy is not a knowledge field" in (
+        unread_field_problems(None, stale)
+    )
+
+
+def test_a_yaml_field_no_model_declares_is_rejected_on_load(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    path = copy / "treatments.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("{bleeding_risk: low}", "{bleeding_risk: low, fluoroscopy: true}"))
+    with pytest.raises(KnowledgeError, match="fluoroscopy"):
+        load_knowledge(str(copy))
+
+
+# ---------------------------------------------------------------- one question per red flag
+
+
+def test_each_red_flag_item_asks_its_flags_question() -> None:
+    items = [q for s in KB.checklist.sections for q in s.questions if q.red_flag]
+    assert len(items) == len(KB.red_flags)
+    for q in items:
+        assert q.prompt == KB.red_flags[q.red_flag].question
+    assert KB.red_flags["fever"].question.startswith("Fever, rigors or a recent infection")
+
+
+def test_a_red_flag_item_with_its_own_prompt_is_rejected(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    path = copy / "checklist.yaml"
+    text = path.read_text()
+    marker = "          field: history.red_flags.fever\n"
+    assert marker in text
+    path.write_text(text.replace(marker, "          prompt: Fever?\n" + marker))
+    with pytest.raises(KnowledgeError, match=r"takes its prompt from red_flags\.yaml fever"):
+        load_knowledge(str(copy))

@@ -55,7 +55,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         if holds:
             why = evidence_for(used, facts)
             message = rule.message.strip() + (f" Here: {'; '.join(why)}." if why else "")
-            if aid == "anticoagulant_procedure_hold":
+            if rule.detail == "asra_holds":
                 message += _hold_detail(visit, kb)
             alerts.append(
                 Alert(id=aid, severity=rule.severity, message=message, source=rule.source)

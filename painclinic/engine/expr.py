@@ -73,7 +73,7 @@ def fact_names(expr: Any) -> Iterator[str]:
             yield from fact_names(part)
     elif isinstance(expr, dict):
         for key, value in expr.items():
-            if key in ("all", "any", "of") or key == "not":
+            if key in ("all", "any", "of", "not"):
                 yield from fact_names(value)
 
 

@@ -2,139 +2,22 @@
 
 This is the one place that reads the record's shape. Every fact carries a plain-words evidence
 string, which is what a physician sees when asking *why*. Fact ids are either a named fact
-(documented in NAMED_FACTS) or `prefix:id` with an id from the knowledge base (PREFIXES).
+(data/facts.yaml: its meaning, and for a derived fact the rule that makes it) or `prefix:id`
+with an id from the knowledge base (PREFIXES).
 """
 
 from __future__ import annotations
 
-from painclinic.engine.expr import Facts
-from painclinic.knowledge import KnowledgeBase
+from typing import Any
+
+from painclinic.engine.expr import Facts, evaluate
+from painclinic.knowledge import FactDef, KnowledgeBase
 from painclinic.model import Visit
 
-SPINE = {"neck", "upper_back", "low_back"}
-ARM_REGIONS = {"shoulder", "elbow", "wrist_hand"}
-LEG_REGIONS = {"hip", "knee", "ankle_foot"}
-JOINT_REGIONS = {"shoulder", "elbow", "wrist_hand", "hip", "knee", "ankle_foot"}
-NEUROPATHIC_DESCRIPTORS = {
-    "burning",
-    "shooting",
-    "electric",
-    "tingling",
-    "numbness",
-    "cold",
-    "itching",
-    "allodynia",
-}
-MECHANICAL_TRIGGERS = {
-    "sitting",
-    "standing",
-    "walking",
-    "bending",
-    "lifting",
-    "stairs",
-    "looking_up",
-    "extension",
-    "desk_work",
-    "twisting",
-    "movement",
-    "weight_bearing",
-    "flexion",
-    "rotation",
-    "loading",
-}
+LEG_RADIATION = ("buttock_thigh", "below_knee", "foot")
 SI_TESTS = ("distraction", "thigh_thrust", "compression", "gaenslen", "sacral_thrust")
 SADDLE = ("S3", "S4", "S5")
-LEG_ROOTS = {"L2", "L3", "L4", "L5", "S1"}
 SPINE_SURGERY_WORDS = ("lamin", "fusion", "discect", "spin", "lumbar", "cervical", "decompress")
-
-# Named facts the engine can produce, with their meaning. Rules in data/ may use these and
-# the prefixed forms below; the knowledge-integrity test rejects any other fact id.
-NAMED_FACTS: dict[str, str] = {
-    "spine_region": "pain centred on the neck, upper back or low back",
-    "cervical": "neck pain",
-    "lumbar": "low back pain",
-    "thoracic": "upper back pain",
-    "headache": "head or face pain, headache days, occipital radiation or migraine history",
-    "arm_symptoms": "arm radiation or shoulder/elbow/hand region",
-    "leg_symptoms": "leg radiation or hip/knee/foot region",
-    "joint_region": "a peripheral joint region",
-    "widespread": "widespread pain",
-    "pregnant": "pregnant",
-    "pregnancy_20_weeks": "pregnant at 20 weeks or more",
-    "childbearing_potential": "female aged 12 to 55",
-    "older_adult": "age 65 or over",
-    "age_over_50": "age over 50",
-    "age_over_70": "age over 70",
-    "age_16_45": "age 16 to 45",
-    "acute": "under 6 weeks",
-    "subacute": "6 to 12 weeks",
-    "chronic": "over 12 weeks",
-    "within_3_months": "13 weeks or less",
-    "long_standing": "26 weeks or more",
-    "recent_onset": "under 12 weeks (new pain)",
-    "radicular_leg": "leg pain radiating below the knee",
-    "radicular_arm": "arm pain to the hand",
-    "radicular_pattern": "radicular distribution of pain",
-    "axial_pain": "pain in the spine itself",
-    "neuropathic_descriptors": "burning, shooting, electric or similar quality",
-    "hypersensitivity_sign": "allodynia or hyperalgesia on examination",
-    "hypersensitivity_history": "reported pain to touch, pressure, heat or cold",
-    "sensitization_comorbidity": "fatigue, unrefreshing sleep, cognitive or sensory symptoms",
-    "opioid_current": "currently taking an opioid",
-    "multiple_opioids": "two or more opioids",
-    "nsaid_risk": "a comorbidity that makes oral NSAIDs unsafe",
-    "gi_risk": "raised risk of NSAID/steroid gastrointestinal harm",
-    "umn_signs": "upper motor neuron signs",
-    "weakness": "objective weakness (MRC 4 or less)",
-    "severe_weakness": "severe weakness (MRC 3 or less)",
-    "bilateral_leg_weakness": "weakness in both legs",
-    "sensory_deficit": "dermatomal sensory change",
-    "reflex_deficit": "reduced or absent reflex",
-    "saddle_sensory_deficit": "reduced saddle (S3-S5) sensation",
-    "objective_neuro_deficit": "objective motor, sensory or reflex deficit",
-    "slr_positive": "positive straight-leg raise",
-    "sij_cluster": "3 or more SI provocation tests",
-    "paraspinal_tenderness": "paraspinal tenderness",
-    "trigger_points": "myofascial trigger points",
-    "joint_line_tenderness": "joint-line tenderness",
-    "rom_limited": "limited range of motion",
-    "mechanical_pattern": "aggravated by posture or loading",
-    "neurogenic_claudication": "leg pain on walking/standing, eased by sitting or flexion",
-    "desk_work": "desk or screen work aggravates",
-    "inflammatory_pattern": "inflammatory back pain",
-    "function_limited": "function limited by pain",
-    "severe_pain": "pain 7/10 or more",
-    "poor_sleep": "under 6 hours of sleep or unrefreshing sleep",
-    "headache_days_ge_4": "4 or more headache days a month",
-    "headache_days_ge_15": "15 or more headache days a month",
-    "prior_spine_surgery": "earlier spine surgery",
-    "recent_spine_surgery": "spine surgery within the last 3 months",
-    "conservative_care_failed": "rehabilitation and medication have not helped",
-    "psych_ready": "psychological screen allows neuromodulation",
-    "imaging_concordant_root": "imaging shows a lesion at the localized root",
-    "mbb_concordant": "medial branch block relief of 50% or more, concordant with the anaesthetic",
-    "mbb_negative": "medial branch block relief under 50%",
-    "rfa_durable": "earlier RFA gave 50% or more relief for 6 months or more",
-    "genicular_block_positive": "genicular block relief of 50% or more",
-    "root_localized": "a root level is localized",
-    "length_dependent_pattern": "symmetric distal sensory/reflex loss (polyneuropathy pattern)",
-    "radiculopathy_lumbar": "lumbar radiculopathy localized",
-    "radiculopathy_cervical": "cervical radiculopathy localized",
-    "red_flag_any": "a red flag is positive",
-    "red_flag_emergency": "an emergency red flag",
-    "red_flag_urgent": "an urgent or emergency red flag",
-    "mme_ge_50": "50 MME/day or more",
-    "mme_ge_90": "90 MME/day or more",
-    "apap_over_max": "acetaminophen above the daily maximum",
-    "serotonergic_combination": "two or more serotonergic drugs",
-    "cns_depressants_2": "two or more CNS-active drugs",
-    "cns_depressants_3": "three or more CNS-active drugs",
-    "nociplastic_primary": "nociplastic is the primary mechanism",
-    "steroid_planned": "a corticosteroid is suggested",
-    "procedure_planned": "an interventional procedure is suggested",
-    "procedure_planned_high_or_intermediate": "an intermediate- or high-risk procedure is planned",
-    "renal_impairment_severe": "creatinine clearance under 30 mL/min",
-}
 
 # Prefixed fact families: prefix -> where its ids come from (a vocab list, or a knowledge table).
 PREFIXES: dict[str, str] = {
@@ -186,10 +69,11 @@ def build_facts(visit: Visit, kb: KnowledgeBase) -> Facts:
     """All facts that follow from the record alone (later stages add derived ones)."""
     f = Facts()
     _patient_facts(visit, kb, f)
-    _history_facts(visit, f)
+    _history_facts(visit, kb, f)
     _exam_facts(visit, kb, f)
-    _imaging_and_response_facts(visit, kb, f)
+    _imaging_and_response_facts(visit, f)
     _screen_facts(visit, kb, f)
+    _derived_facts(visit, kb, f)
     return f
 
 
@@ -236,91 +120,65 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add("opioid_current", "currently takes " + " and ".join(opioids))
     if len(opioids) >= 2:
         f.add("multiple_opioids", "takes " + " and ".join(opioids))
-    nsaid_risks = [
-        c
-        for c in ("ckd", "gi_bleed", "peptic_ulcer", "heart_failure", "anticoagulated")
-        if f"comorbidity:{c}" in f
-    ]
-    if nsaid_risks or "pregnancy_20_weeks" in f:
-        f.add(
-            "nsaid_risk",
-            ", ".join(kb.vocab["comorbidities"][c].lower() for c in nsaid_risks)
-            or "pregnancy at 20 weeks or more",
-        )
-    gi = [
-        c for c in ("gerd", "peptic_ulcer", "gi_bleed", "anticoagulated") if f"comorbidity:{c}" in f
-    ]
-    if "older_adult" in f:
-        gi.append("age 65 or over")
-    if "med_class:ssri" in f or "med_class:snri" in f:
-        gi.append("SSRI/SNRI use")
-    if "med_class:anticoagulant" in f or "med_class:antiplatelet" in f:
-        gi.append("antithrombotic use")
-    if gi:
-        f.add("gi_risk", "GI risk: " + ", ".join(dict.fromkeys(gi)))
 
 
-def _history_facts(visit: Visit, f: Facts) -> None:
+def _history_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    _region_facts(visit, f)
+    _duration_facts(visit, f)
+    _radiation_facts(visit, kb, f)
+    _symptom_facts(visit, kb, f)
+    _red_flag_answer_facts(visit, f)
+    _treatment_history_facts(visit, f)
+
+
+def _region_facts(visit: Visit, f: Facts) -> None:
     h = visit.history
-    region = h.region
-    if region:
-        f.add(f"region:{region}", f"{region.replace('_', ' ')} pain")
-        if region in SPINE:
-            f.add("spine_region", f"{region.replace('_', ' ')} pain")
-            f.add("axial_pain", f"{region.replace('_', ' ')} pain")
-        if region == "neck":
-            f.add("cervical", "neck pain")
-        if region == "low_back":
-            f.add("lumbar", "low back pain")
-        if region == "upper_back":
-            f.add("thoracic", "thoracic pain")
-        if region in JOINT_REGIONS:
-            f.add("joint_region", f"{region.replace('_', ' ')} pain")
-        if region == "widespread":
-            f.add("widespread", "widespread pain")
+    if h.region:
+        f.add(f"region:{h.region}", f"{h.region.replace('_', ' ')} pain")
     if h.side:
         f.add(f"side:{h.side}", f"{h.side} side")
     if h.onset:
         f.add(f"onset:{h.onset}", f"{h.onset} onset")
-    if h.duration_weeks is not None:
-        w = h.duration_weeks
-        span = f"{w:g} weeks"
-        if w < 6:
-            f.add("acute", f"acute ({span})")
-        elif w <= 12:
-            f.add("subacute", f"subacute ({span})")
-        if w > 12:
-            f.add("chronic", f"chronic, over 3 months ({span})")
-        if w <= 13:
-            f.add("within_3_months", f"within the first 3 months ({span})")
-        if w < 12:
-            f.add("recent_onset", f"new pain ({span})")
-        if w >= 26:
-            f.add("long_standing", f"6 months or more ({span})")
+
+
+def _duration_facts(visit: Visit, f: Facts) -> None:
+    w = visit.history.duration_weeks
+    if w is None:
+        return
+    span = f"{w:g} weeks"
+    if w < 6:
+        f.add("acute", f"acute ({span})")
+    elif w <= 12:
+        f.add("subacute", f"subacute ({span})")
+    if w > 12:
+        f.add("chronic", f"chronic, over 3 months ({span})")
+    if w <= 13:
+        f.add("within_3_months", f"within the first 3 months ({span})")
+    if w < 12:
+        f.add("recent_onset", f"new pain ({span})")
+    if w >= 26:
+        f.add("long_standing", f"6 months or more ({span})")
+
+
+def _radiation_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    """Where the pain spreads and how it feels: radicular patterns and headache."""
+    h = visit.history
     radiation = [r for r in h.radiation if r != "none"]
     for r in radiation:
         f.add(f"radiation:{r}", f"radiates: {r.replace('_', ' ')}")
-    arm = [r for r in radiation if r in ("arm_above_elbow", "arm_to_hand")]
-    leg = [r for r in radiation if r in ("buttock_thigh", "below_knee", "foot")]
-    if arm or region in ARM_REGIONS:
-        f.add("arm_symptoms", "arm symptoms")
-    if leg or region in LEG_REGIONS:
-        f.add("leg_symptoms", "leg symptoms")
-    descriptors = set(h.descriptors)
     for d in h.descriptors:
         f.add(f"descriptor:{d}", f"{d} pain")
-    neuro_words = sorted(descriptors & NEUROPATHIC_DESCRIPTORS)
+    neuropathic = set(kb.word_lists["neuropathic_descriptors"].words)
+    neuro_words = sorted(set(h.descriptors) & neuropathic)
     if neuro_words:
         f.add("neuropathic_descriptors", "described as " + ", ".join(neuro_words))
-    if {"below_knee", "foot"} & set(leg) and region in (None, "low_back", "hip"):
+    if {"below_knee", "foot"} & set(radiation) and h.region in (None, "low_back", "hip"):
         f.add("radicular_leg", "pain radiating below the knee")
-    if "arm_to_hand" in arm or ("arm_above_elbow" in arm and neuro_words):
+    if "arm_to_hand" in radiation or ("arm_above_elbow" in radiation and neuro_words):
         f.add("radicular_arm", "arm pain radiating toward the hand")
-    if "radicular_leg" in f or "radicular_arm" in f:
-        f.add("radicular_pattern", f.get("radicular_leg") or f["radicular_arm"])
     headache_days = h.headache_days_per_month or 0
     if (
-        region in ("head", "face")
+        h.region in ("head", "face")
         or headache_days > 0
         or "occiput" in radiation
         or "comorbidity:migraine" in f
@@ -328,17 +186,18 @@ def _history_facts(visit: Visit, f: Facts) -> None:
         f.add(
             "headache", f"{headache_days} headache days a month" if headache_days else "head pain"
         )
-    if headache_days >= 4:
-        f.add("headache_days_ge_4", f"{headache_days} headache days a month")
-    if headache_days >= 15:
-        f.add("headache_days_ge_15", f"{headache_days} headache days a month")
+
+
+def _symptom_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    """Symptoms, what aggravates and eases the pain, its severity, sleep and function."""
+    h = visit.history
     for s in h.symptoms:
         f.add(f"symptom:{s}", f"reports {s.replace('_', ' ')}")
     for a in h.aggravating:
         f.add(f"aggravating:{a}", f"worse with {a.replace('_', ' ')}")
     for r in h.relieving:
         f.add(f"relieving:{r}", f"eased by {r.replace('_', ' ')}")
-    mech = sorted(set(h.aggravating) & MECHANICAL_TRIGGERS)
+    mech = sorted(set(h.aggravating) & set(kb.word_lists["mechanical_triggers"].words))
     if mech:
         f.add("mechanical_pattern", "worse with " + ", ".join(m.replace("_", " ") for m in mech))
     if {"desk_work", "screen_work"} & set(h.aggravating) or "screen_work_minutes" in h.function:
@@ -346,18 +205,9 @@ def _history_facts(visit: Visit, f: Facts) -> None:
     if (
         "walking" in h.aggravating  # claudication is walking-provoked (standing alone is not)
         and {"sitting", "flexion", "bending_forward"} & set(h.relieving)
-        and leg
+        and any(r in LEG_RADIATION for r in h.radiation)
     ):
         f.add("neurogenic_claudication", "leg pain on walking or standing, eased by sitting")
-    if (
-        "symptom:morning_stiffness" in f
-        and "chronic" in f
-        and "relieving:exercise" in f
-        and region in SPINE
-    ):
-        f.add("inflammatory_pattern", "morning stiffness eased by exercise")
-    if "symptom:allodynia" in f or "symptom:hyperalgesia" in f or "descriptor:allodynia" in f:
-        f.add("hypersensitivity_history", "reports pain to light touch or pressure")
     comorbid = [
         s
         for s in ("fatigue", "unrefreshing_sleep", "cognitive_symptoms", "sensory_sensitivity")
@@ -389,11 +239,19 @@ def _history_facts(visit: Visit, f: Facts) -> None:
             "function_limited",
             "function limited: " + ", ".join(limits or [g.label for g in visit.goals]),
         )
-    for flag, answer in h.red_flags.items():
+
+
+def _red_flag_answer_facts(visit: Visit, f: Facts) -> None:
+    for flag, answer in visit.history.red_flags.items():
         if answer:
             f.add(f"flag:{flag}", "answered yes on the red-flag screen")
         else:
             f.add(f"flag_no:{flag}", "answered no on the red-flag screen")
+
+
+def _treatment_history_facts(visit: Visit, f: Facts) -> None:
+    """Earlier treatments and their results, and earlier spine surgery."""
+    h = visit.history
     tried: dict[str, int] = {}
     for t in h.prior_treatments:
         name = t.treatment.replace("_", " ")
@@ -446,8 +304,6 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         for s in positive:
             f.add(f"test:{test}", f"{label} positive ({s})")
             f.add(f"test:{test}:{s}", f"{label} positive on the {s}")
-    if "test:straight_leg_raise" in f:
-        f.add("slr_positive", f["test:straight_leg_raise"])
     si_pos = [t for t in SI_TESTS if f"test:{t}" in f]
     if len(si_pos) >= 3:
         f.add("sij_cluster", f"{len(si_pos)} of 5 SI provocation tests positive (Laslett cluster)")
@@ -464,38 +320,35 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     if umn:
         f.add("umn_signs", "; ".join(umn))
     weak_sides: dict[str, set[str]] = {}
-    for muscle, sides in e.motor.items():
+    for muscle, grades in e.motor.items():
         info = kb.anatomy.key_muscles[muscle]
-        for side, grade in sides.items():
+        for side, grade in grades.items():
             if grade <= 4:
                 text = f"{info.action.lower()} {grade}/5 on the {side}"
                 f.add("weakness", text)
                 f.add(f"weak:{info.root}:{side}", text)
                 weak_sides.setdefault(info.limb, set()).add(side)
-                f.add("objective_neuro_deficit", text)
             if grade <= 3:
                 f.add("severe_weakness", f"{info.action.lower()} {grade}/5 on the {side}")
     if weak_sides.get("leg") == {"left", "right"}:
         f.add("bilateral_leg_weakness", "weakness in both legs")
-    for derm, sides in e.sensory.items():
-        for side, grade in sides.items():
-            if grade != "normal":
-                text = f"{grade} {derm} sensation on the {side}"
+    for derm, sensations in e.sensory.items():
+        for side, sensation in sensations.items():
+            if sensation != "normal":
+                text = f"{sensation} {derm} sensation on the {side}"
                 f.add(f"sensory:{derm}:{side}", text)
                 f.add("sensory_deficit", text)
-                f.add("objective_neuro_deficit", text)
-                if derm in SADDLE and grade in ("reduced", "absent"):
+                if derm in SADDLE and sensation in ("reduced", "absent"):
                     f.add("saddle_sensory_deficit", text)
-                if grade == "increased":
+                if sensation == "increased":
                     f.add("hypersensitivity_sign", text)
-    for reflex, sides in e.reflexes.items():
-        info = kb.anatomy.reflexes[reflex]
-        for side, grade in sides.items():
-            if grade in ("reduced", "absent"):
-                text = f"{grade} {reflex.replace('_', ' ')} reflex on the {side}"
+    for reflex, responses in e.reflexes.items():
+        reflex_info = kb.anatomy.reflexes[reflex]
+        for side, response in responses.items():
+            if response in ("reduced", "absent"):
+                text = f"{response} {reflex.replace('_', ' ')} reflex on the {side}"
                 f.add("reflex_deficit", text)
-                f.add(f"reflex:{info.root}:{side}", text)
-                f.add("objective_neuro_deficit", text)
+                f.add(f"reflex:{reflex_info.root}:{side}", text)
     for sign in e.signs:
         f.add(f"sign:{sign}", f"{sign.replace('_', ' ')} on examination")
         if sign in ("allodynia", "hyperalgesia"):
@@ -520,7 +373,7 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"gait:{e.gait}", f"{e.gait.replace('_', ' ')} gait")
 
 
-def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
     for img in visit.imaging:
         where = " ".join(x for x in (img.level, img.site, img.side, img.zone) if x)
         text = f"{img.modality.upper()}: {img.finding.replace('_', ' ')}" + (
@@ -550,7 +403,6 @@ def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> No
             f.add("rfa_durable", text)
         if r.intervention == "peripheral_nerve_block" and r.relief_percent >= 50:
             f.add("genicular_block_positive", text)
-    del kb  # anatomy-dependent imaging facts are added by localization
 
 
 def _screen_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
@@ -571,3 +423,53 @@ def _screen_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     phq9 = visit.history.screens.get("phq9")
     if phq9 is not None and phq9 < 15 and "comorbidity:substance_use_disorder" not in f:
         f.add("psych_ready", f"PHQ-9 {phq9:g}: no moderately severe or severe depression")
+
+
+def _derived_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    """The facts data/facts.yaml derives from other facts (or from a record number), in file
+    order, each with evidence built from what made it hold."""
+    for name, fact in kb.facts.items():
+        if fact.value is not None:
+            value = _value_at(visit, fact.value)
+            if value is not None and fact.at_least is not None and value >= fact.at_least:
+                f.add(name, fact.evidence.text.format(value=value))
+        elif fact.when is not None:
+            used = _supporting(fact, f)
+            if used is not None:
+                f.add(name, _say(kb, fact, used, f))
+
+
+def _supporting(fact: FactDef, f: Facts) -> list[str] | None:
+    """The facts that make a derived fact hold (None when it does not): with evidence.first,
+    those of the first branch of a top-level `any` that holds."""
+    when = fact.when
+    branches = when["any"] if isinstance(when, dict) and set(when) == {"any"} else [when]
+    if not fact.evidence.first:
+        branches = [when]
+    for branch in branches:
+        holds, used = evaluate(branch, f)
+        if holds:
+            return used
+    return None
+
+
+def _say(kb: KnowledgeBase, fact: FactDef, used: list[str], f: Facts) -> str:
+    ev = fact.evidence
+    words = []
+    for fid in used:
+        prefix, _, ident = fid.partition(":")
+        family = PREFIXES.get(prefix, "") if ident else ""
+        if fid in ev.says:
+            words.append(ev.says[fid])
+        elif ev.labels and family.startswith("vocab:"):
+            words.append(kb.vocab[family.removeprefix("vocab:")][ident].lower())
+        else:
+            words.append(f[fid])
+    return ev.text.replace("{}", ", ".join(dict.fromkeys(words)))
+
+
+def _value_at(visit: Visit, path: str) -> Any:
+    node: Any = visit
+    for part in path.split("."):
+        node = getattr(node, part, None)
+    return node

@@ -12,7 +12,7 @@ history of hypersensitivity and a comorbidity (sleep, fatigue, cognition). A mec
 from __future__ import annotations
 
 from painclinic.engine.expr import Facts
-from painclinic.model import MechanismResult
+from painclinic.model import Mechanism, MechanismResult
 
 TISSUE_IMAGING = (
     "osteoarthritis",
@@ -131,13 +131,15 @@ def _nociplastic(facts: Facts) -> tuple[int, str, list[str]]:
     return support, grade, evidence
 
 
-def classify(facts: Facts, working_diagnosis: tuple[str, str] | None = None) -> MechanismResult:
+def classify(
+    facts: Facts, working_diagnosis: tuple[Mechanism, str] | None = None
+) -> MechanismResult:
     """Grade each mechanism; `working_diagnosis` (mechanism, label) is the fallback when no
     mechanism has graded support (e.g. chronic migraine, classified by its diagnosis)."""
     neuro_support, neuro_grade, neuro_ev = _neuropathic(facts)
     noci_support, noci_ev = _nociceptive(facts)
     plastic_support, plastic_grade, plastic_ev = _nociplastic(facts)
-    support = {
+    support: dict[Mechanism, int] = {
         "nociceptive": noci_support,
         "neuropathic": neuro_support,
         "nociplastic": plastic_support,
@@ -170,7 +172,7 @@ def classify(facts: Facts, working_diagnosis: tuple[str, str] | None = None) -> 
             "assumed until the examination says otherwise"
         )
         evidence += [f"nociceptive: {e}" for e in noci_ev]
-    primary = components[0] if len(components) == 1 else "mixed"
+    primary: Mechanism = components[0] if len(components) == 1 else "mixed"
     for m in components:
         facts.add(f"mechanism:{m}", f"{m} component")
     facts.add(f"primary:{primary}", f"{primary} pain")

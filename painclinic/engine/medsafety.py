@@ -41,7 +41,7 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
                 "from MME conversion; its overdose risk is not dose-equivalent)"
             )
         if drug.mme_factor is not None:
-            if med.drug == "fentanyl_patch":
+            if drug.mme_dose == "mcg_per_hour":
                 daily = med.mcg_per_hour
                 unit = "mcg/h"
             else:
@@ -55,7 +55,7 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
                 totals.notes.append(
                     f"{drug.label} {daily:g} {unit} x {drug.mme_factor:g} = {mme:g} MME"
                 )
-        elif "opioid" in drug.classes and med.drug != "buprenorphine":
+        elif "opioid" in drug.classes and "opioid_partial_agonist" not in drug.classes:
             totals.notes.append(f"{drug.label}: no MME factor; name the specific opioid")
         if drug.contains_acetaminophen:
             if "acetaminophen" in drug.classes and drug.acetaminophen_mg_per_unit is None:

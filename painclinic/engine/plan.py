@@ -11,11 +11,12 @@ An avoided item never appears in the tracks.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.knowledge import KnowledgeBase, TreatmentDef
-from painclinic.model import TRACKS, Avoid, RedFlag, TrackItem
+from painclinic.model import TRACKS, Avoid, RedFlag, Track, TrackItem
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Blocked:
 
 @dataclass
 class PlanResult:
-    tracks: dict[str, list[TrackItem]]
+    tracks: dict[Track, list[TrackItem]]
     avoid: list[Avoid]
     deferred_reason: str | None
 
@@ -73,7 +74,11 @@ def _avoidances(
     blocked: list[Blocked] = []
 
     def block(
-        item: str, reason: str, sources: list[str], exempt: set[str] = frozenset(), rank: int = 1
+        item: str,
+        reason: str,
+        sources: list[str],
+        exempt: AbstractSet[str] = frozenset(),
+        rank: int = 1,
     ) -> None:
         avoid.setdefault(item, _Avoidance()).add(reason, sources)
         if item in kb.avoid_classes:
@@ -101,18 +106,17 @@ def _avoidances(
         treatment = kb.treatments.get(tid)
         if treatment is None:
             continue
+        earlier = kb.earlier_responses
         if prefix == "prior_not_tolerated":
-            block(tid, f"Not tolerated before ({text})", ["seed_article_2026"])
+            response = earlier.not_tolerated
         elif prefix == "response_poor" and treatment.track != "interventional":
             continue  # the 50% criterion is for procedures; 30% from a medicine can matter
         elif treatment.track in ("medication", "interventional") and prefix != "prior_failed_twice":
-            block(
-                tid,
-                f"Did not help before ({text}); repeat only what worked",
-                ["seed_article_2026", "lcd_esi_l33906"]
-                if treatment.track == "interventional"
-                else ["seed_article_2026"],
-            )
+            interventional = treatment.track == "interventional"
+            response = earlier.did_not_help_procedure if interventional else earlier.did_not_help
+        else:
+            continue
+        block(tid, response.reason.replace("{}", text), response.source)
 
     deferred_reason = None
     urgent = [f for f in flags if f.urgency in ("emergency", "urgent")]
@@ -164,8 +168,9 @@ def _already_taken(kb: KnowledgeBase, facts: Facts) -> set[str]:
         if key.startswith("med:"):
             drug = key.split(":", 1)[1]
             taken.add(drug)
-            if kb.drugs[drug].treatment:
-                taken.add(kb.drugs[drug].treatment)
+            treatment = kb.drugs[drug].treatment
+            if treatment:
+                taken.add(treatment)
     return taken
 
 
@@ -175,7 +180,7 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
     avoided = set(avoid)
     for entry in blocked:
         avoided |= entry.members
-    tracks: dict[str, list[tuple[int, int, TrackItem]]] = {t: [] for t in TRACKS}
+    tracks: dict[Track, list[tuple[int, int, TrackItem]]] = {t: [] for t in TRACKS}
     ordered = sorted(enumerate(kb.treatments.items()), key=lambda e: (e[1][1].order, e[0]))
     for index, (tid, t) in ordered:
         holds, used = evaluate(t.when, facts)

@@ -47,12 +47,12 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
         )
     found.sort(key=lambda item: (item[0], item[1]))
     flags = [item[2] for item in found]
-    for flag in flags:
-        text = f"{flag.label} ({flag.urgency})"
-        facts.add(f"red_flag:{flag.id}", text)
+    for positive in flags:
+        text = f"{positive.label} ({positive.urgency})"
+        facts.add(f"red_flag:{positive.id}", text)
         facts.add("red_flag_any", text)
-        if flag.urgency in ("emergency", "urgent"):
+        if positive.urgency in ("emergency", "urgent"):
             facts.add("red_flag_urgent", text)
-        if flag.urgency == "emergency":
+        if positive.urgency == "emergency":
             facts.add("red_flag_emergency", text)
     return flags

@@ -10,6 +10,8 @@ knowledge base. Every date comes from the record; the note never reads the clock
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from painclinic.knowledge import load_knowledge
 from painclinic.model import (
@@ -55,7 +57,7 @@ def sentence_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def by_side(values: dict[str, object], fmt: str = "{}") -> str:
+def by_side(values: Mapping[Any, object], fmt: str = "{}") -> str:
     return ", ".join(f"{side} {fmt.format(values[side])}" for side in SIDES if side in values)
 
 
@@ -246,7 +248,7 @@ def _subjective(visit: Visit, a: Assessment, not_asked: list[str]) -> Section:
     return s.build()
 
 
-def _body_map(marks: dict[str, dict[str, list[str]]]) -> list[str]:
+def _body_map(marks: Mapping[str, Mapping[Any, list[Any]]]) -> list[str]:
     """`{"L5": {"left": ["pain", "numbness"]}}` -> `L5 left: pain, numbness`."""
     order = list(load_knowledge().anatomy.dermatomes)
     rows = []
@@ -296,7 +298,8 @@ def _prior(t: PriorTreatment) -> str:
 
 
 def _frequency(per_day: float) -> str:
-    return {1: "once a day", 2: "twice a day"}.get(per_day, f"{num(per_day)} times a day")
+    words: dict[float, str] = {1: "once a day", 2: "twice a day"}
+    return words.get(per_day, f"{num(per_day)} times a day")
 
 
 def _medication(m: Medication) -> str:
@@ -528,11 +531,11 @@ def _plan(visit: Visit, a: Assessment) -> Section:
         s.para(UNREVIEWED, strong=True)
         listed = False
         for track in TRACKS:
-            items = a.tracks.get(track, [])
-            if items:
+            track_items = a.tracks.get(track, [])
+            if track_items:
                 listed = True
                 s.heading(f"{track.capitalize()} (suggested)")
-                s.bullets([_suggestion(i) for i in items])
+                s.bullets([_suggestion(i) for i in track_items])
         if not listed:
             s.para("No track items suggested.")
 
@@ -565,7 +568,7 @@ def _checkpoint(when: dt.date, label: str, track: str, about: str) -> str:
     return f"{when.isoformat()}: {label}" + (f" ({what})" if what else "")
 
 
-def _label(tid: str, suggested: dict[str, tuple[str, TrackItem]]) -> str:
+def _label(tid: str, suggested: Mapping[str, tuple[str, TrackItem]]) -> str:
     return suggested[tid][1].label if tid in suggested else L.treatment(tid)
 
 
