@@ -8,7 +8,6 @@ autosave survives a restart; a save from a stale screen is refused.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -29,14 +28,10 @@ from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.choice_grid import ChoiceGrid
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
+from tests.conftest import TODAY, AppFactory
 
-TODAY = dt.date(2026, 11, 27)
 SIZE = (120, 40)
 CASES = Path(__file__).resolve().parent / "cases"
-
-
-def make(tmp_path: Path, remember: bool = False) -> PainClinicApp:
-    return PainClinicApp(Store(tmp_path / "store"), today=lambda: TODAY, remember=remember)
 
 
 def inside(widget: Widget | None, container: Widget) -> bool:
@@ -75,8 +70,10 @@ def visit_screen(app: PainClinicApp) -> VisitScreen:
     return app.screen
 
 
-async def test_seed_case_1_walk_by_keyboard_matches_painclinic_assess(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_seed_case_1_walk_by_keyboard_matches_painclinic_assess(
+    tmp_path: Path, app_factory: AppFactory
+) -> None:
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         # New patient, by keyboard: name, age, sex, occupation; ctrl+s starts the visit.
         await pilot.press("n")
@@ -156,9 +153,9 @@ async def test_seed_case_1_walk_by_keyboard_matches_painclinic_assess(tmp_path: 
 
 
 async def test_a_positive_red_flag_raises_the_banner_and_acknowledgement_is_saved(
-    tmp_path: Path,
+    app_factory: AppFactory,
 ) -> None:
-    app = make(tmp_path)
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         store = app.store
         visit = VisitSession.new_initial(store, _patient(), TODAY)
@@ -184,8 +181,8 @@ async def test_a_positive_red_flag_raises_the_banner_and_acknowledgement_is_save
     assert [a.flag for a in saved.plan.acknowledged] == ["saddle_anesthesia"]
 
 
-async def test_accept_decline_and_add_reach_the_saved_plan(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_accept_decline_and_add_reach_the_saved_plan(app_factory: AppFactory) -> None:
+    app = app_factory()
     store = app.store
     saved = store.save_visit(_load_case("lumbar-s1-radiculopathy"))
     async with app.run_test(size=SIZE) as pilot:
@@ -213,9 +210,9 @@ async def test_accept_decline_and_add_reach_the_saved_plan(tmp_path: Path) -> No
 
 
 async def test_autosave_survives_a_restart_and_reopens_the_same_visit_and_tab(
-    tmp_path: Path,
+    app_factory: AppFactory,
 ) -> None:
-    app = make(tmp_path, remember=True)
+    app = app_factory(remember=True)
     async with app.run_test(size=SIZE) as pilot:
         session = VisitSession.new_initial(app.store, _patient(), TODAY)
         app.start_visit(session)
@@ -224,7 +221,7 @@ async def test_autosave_survives_a_restart_and_reopens_the_same_visit_and_tab(
         await pilot.press("f3")
         await pilot.pause()
     # A new process: same data folder, nothing passed in.
-    again = make(tmp_path, remember=True)
+    again = app_factory(remember=True)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = visit_screen(again)
@@ -234,9 +231,9 @@ async def test_autosave_survives_a_restart_and_reopens_the_same_visit_and_tab(
 
 
 async def test_a_save_from_a_stale_screen_is_refused_and_nothing_is_overwritten(
-    tmp_path: Path,
+    tmp_path: Path, app_factory: AppFactory
 ) -> None:
-    app = make(tmp_path)
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         session = VisitSession.new_initial(app.store, _patient(), TODAY)
         app.start_visit(session)
@@ -254,8 +251,8 @@ async def test_a_save_from_a_stale_screen_is_refused_and_nothing_is_overwritten(
     assert app.store.get_visit(session.visit_id).visit.history.pain.now == 3
 
 
-async def test_help_and_palette_open_and_theme_toggles(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_help_and_palette_open_and_theme_toggles(app_factory: AppFactory) -> None:
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -267,8 +264,10 @@ async def test_help_and_palette_open_and_theme_toggles(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["md", "pdf"])
-async def test_export_key_writes_the_note_and_says_where(tmp_path: Path, fmt: str) -> None:
-    app = make(tmp_path)
+async def test_export_key_writes_the_note_and_says_where(
+    tmp_path: Path, app_factory: AppFactory, fmt: str
+) -> None:
+    app = app_factory()
     saved = app.store.save_visit(_load_case("fibromyalgia"))
     async with app.run_test(size=SIZE) as pilot:
         app.open_visit(saved.id)

@@ -7,7 +7,6 @@ before accepting.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from painclinic.demo import load_demo
 from painclinic.store import Store
 from painclinic.tui.app import PainClinicApp
+from tests.conftest import AppFactory
 
 SIZE = (120, 40)
 
@@ -26,31 +26,31 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def app_on(root: Path) -> PainClinicApp:
-    return PainClinicApp(
-        Store(root), today=lambda: dt.date(2026, 11, 27), remember=False, show_save_times=False
-    )
+@pytest.fixture
+def demo_app(app_factory: AppFactory, demo_root: Path) -> PainClinicApp:
+    """The production app on the demo patients, without save times (they change every run)."""
+    return app_factory(Store(demo_root), show_save_times=False)
 
 
-def test_patients_screen(snap_compare, demo_root: Path) -> None:
-    assert snap_compare(app_on(demo_root), terminal_size=SIZE)
+def test_patients_screen(snap_compare, demo_app: PainClinicApp) -> None:
+    assert snap_compare(demo_app, terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("tab", ["history", "exam", "body_map", "assessment"])
-def test_visit_tabs_of_seed_case_1(snap_compare, demo_root: Path, tab: str) -> None:
-    app = app_on(demo_root)
+def test_visit_tabs_of_seed_case_1(
+    snap_compare, demo_app: PainClinicApp, settle, tab: str
+) -> None:
+    app = demo_app
 
     async def open_visit(pilot) -> None:
         app.open_visit("demo-01-v1", tab=tab)
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_visit)
 
 
-def test_red_flag_banner_on_the_cauda_equina_visit(snap_compare, demo_root: Path) -> None:
-    app = app_on(demo_root)
+def test_red_flag_banner_on_the_cauda_equina_visit(snap_compare, demo_app: PainClinicApp) -> None:
+    app = demo_app
 
     async def open_visit(pilot) -> None:
         app.open_visit("demo-04-v1", tab="assessment")
@@ -59,8 +59,8 @@ def test_red_flag_banner_on_the_cauda_equina_visit(snap_compare, demo_root: Path
     assert snap_compare(app, terminal_size=SIZE, run_before=open_visit)
 
 
-def test_body_map_with_markings_at_80_by_24(snap_compare, demo_root: Path) -> None:
-    app = app_on(demo_root)
+def test_body_map_with_markings_at_80_by_24(snap_compare, demo_app: PainClinicApp) -> None:
+    app = demo_app
 
     async def open_visit(pilot) -> None:
         app.open_visit("demo-01-v1", tab="body_map")

@@ -13,7 +13,6 @@ cases under tests/fixtures/practice_cases/ so they do not depend on them.
 
 from __future__ import annotations
 
-import datetime as dt
 import stat
 from pathlib import Path
 
@@ -25,8 +24,6 @@ from textual.widgets import DataTable, RadioSet, SelectionList, Static
 from painclinic import practice
 from painclinic.knowledge import load_knowledge
 from painclinic.practice import attempts
-from painclinic.store import Store
-from painclinic.tui.app import PainClinicApp
 from painclinic.tui.dialogs.confirm import ConfirmDialog
 from painclinic.tui.screens.practice.cases import PracticeCasesScreen
 from painclinic.tui.screens.practice.run import PracticeRun
@@ -40,8 +37,8 @@ from painclinic.tui.widgets.question import InputQuestion
 from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
 from painclinic.tui.widgets.resident_form import ResidentForm
 from painclinic.tui.widgets.yes_no import YesNoToggle
+from tests.conftest import AppFactory
 
-TODAY = dt.date(2026, 11, 27)
 SIZE = (120, 40)
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "practice_cases"
 RESIDENT = "Dr Test"
@@ -53,10 +50,6 @@ def fixture_cases(monkeypatch: pytest.MonkeyPatch):
     practice.load_cases.cache_clear()
     yield
     practice.load_cases.cache_clear()
-
-
-def make(tmp_path: Path) -> PainClinicApp:
-    return PainClinicApp(Store(tmp_path / "store"), today=lambda: TODAY, remember=False)
 
 
 def text_of(widget: Widget) -> str:
@@ -156,8 +149,8 @@ async def finish(pilot: Pilot) -> PracticeScoreScreen:
 # ---------------------------------------------------------------- end to end
 
 
-async def test_practice_run_end_to_end(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_practice_run_end_to_end(app_factory: AppFactory) -> None:
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_case(pilot, "fx-s1-radiculopathy")
         run = screen.run
@@ -294,8 +287,8 @@ async def test_practice_run_end_to_end(tmp_path: Path) -> None:
         assert str(row[-1]).startswith("✓ done x1")
 
 
-async def test_missed_red_flag_is_a_critical_miss(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_missed_red_flag_is_a_critical_miss(app_factory: AppFactory) -> None:
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, "fx-cauda-equina")
         score = await finish(pilot)
@@ -312,9 +305,9 @@ async def test_missed_red_flag_is_a_critical_miss(tmp_path: Path) -> None:
         assert len(attempts(app.store, RESIDENT)) == 1
 
 
-async def test_suggestions_stay_hidden(tmp_path: Path) -> None:
+async def test_suggestions_stay_hidden(app_factory: AppFactory) -> None:
     """No assessment pane, no red-flag banner, no score notes: only what was revealed."""
-    app = make(tmp_path)
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_case(pilot, "fx-cauda-equina")
         await ask(pilot, screen, "history.red_flags.saddle_anesthesia")
@@ -332,8 +325,8 @@ async def test_suggestions_stay_hidden(tmp_path: Path) -> None:
         assert all(not lst.selected for lst in form.query(SelectionList))
 
 
-async def test_leaving_saves_nothing(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_leaving_saves_nothing(app_factory: AppFactory) -> None:
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_case(pilot, "fx-s1-radiculopathy")
         await pilot.press("f3")  # the exam grid has no escape of its own
@@ -350,8 +343,8 @@ async def test_leaving_saves_nothing(tmp_path: Path) -> None:
         assert attempts(app.store, RESIDENT) == []
 
 
-async def test_case_list_filters(tmp_path: Path) -> None:
-    app = make(tmp_path)
+async def test_case_list_filters(app_factory: AppFactory) -> None:
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await pilot.pause()
@@ -393,9 +386,9 @@ def test_practice_run_reveals_only_what_was_asked() -> None:
     assert "night_pain" not in run.record["history"].get("red_flags", {})
 
 
-async def test_start_practice_opens_the_case_over_the_list(tmp_path: Path) -> None:
+async def test_start_practice_opens_the_case_over_the_list(app_factory: AppFactory) -> None:
     """What `painclinic practice start CASE` uses: the case, with the list underneath."""
-    app = make(tmp_path)
+    app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         app.start_practice("fx-cauda-equina", RESIDENT)
         await pilot.pause()

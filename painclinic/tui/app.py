@@ -126,15 +126,21 @@ class PainClinicApp(App[None]):
 def make_app(
     data_dir: str | Path | None = None,
     *,
+    store: Store | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     remember: bool = True,
     show_save_times: bool = True,
 ) -> PainClinicApp:
-    """The app on a store (the CLI's --data-dir, tests' temporary folders, snapshot apps)."""
-    from painclinic.store import resolve_data_dir
+    """The app on a store: the CLI's --data-dir, or a store the caller opened (the tests'
+    temporary folders, the snapshot apps), never both."""
+    if store is None:
+        from painclinic.store import resolve_data_dir
 
+        store = Store(resolve_data_dir(data_dir))
+    elif data_dir is not None:
+        raise ValueError("make_app takes a data folder or a store, not both")
     return PainClinicApp(
-        Store(resolve_data_dir(data_dir)),
+        store,
         today=today,
         remember=remember,
         show_save_times=show_save_times,
