@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 records_app = typer.Typer()
 DEFAULT_FORMAT = FormatName("md")
 
+
 @records_app.command()
 def demo(ctx: typer.Context) -> None:
     """Fill the data folder with the demo patients (existing patients are left alone)."""
@@ -45,6 +47,7 @@ def demo(ctx: typer.Context) -> None:
     typer.echo(
         f"Added {patients} demo patients ({visits} visits); {total} patients in {store.location}"
     )
+
 
 @records_app.command("import")
 def import_(
@@ -66,6 +69,7 @@ def import_(
             typer.echo(f"{path}: imported as {saved.id}")
     if failed:
         raise typer.Exit(code=1)
+
 
 @records_app.command()
 def patients(
@@ -98,17 +102,18 @@ def patients(
         ["Id", "Name", "Age", "Sex", "Last visit", "Visits", "Next checkpoint"],
         [
             [
-                r["id"],
-                r["name"],
-                str(r["age"] or ""),
-                r["sex"] or "",
-                r["last_visit"] or "",
-                str(r["visits"]),
-                _next(r["checkpoints"]),
+                p.id,
+                p.name,
+                str(p.age or ""),
+                p.sex or "",
+                p.last_visit.isoformat() if p.last_visit else "",
+                str(p.visit_count),
+                _next(p.checkpoints),
             ]
-            for r in rows
+            for p in found
         ],
     )
+
 
 @records_app.command()
 def visits(
@@ -138,8 +143,9 @@ def visits(
         return
     print_table(
         ["Visit", "Patient", "Date", "Type", "Chief complaint"],
-        [[r["id"], r["patient"], r["date"], r["type"], r["chief_complaint"]] for r in rows],
+        [[v.id, v.patient_id, v.date.isoformat(), v.type, v.chief_complaint] for v in found],
     )
+
 
 @records_app.command()
 def show(
@@ -162,6 +168,7 @@ def show(
 
     title = f"{stored.id} ({stored.visit.visit.date}, revision {stored.revision})"
     Console().print(render_assessment(assessment, title=title))
+
 
 @records_app.command()
 def checkpoints(
@@ -203,6 +210,7 @@ def checkpoints(
             for i in items
         ],
     )
+
 
 @records_app.command()
 def export(
@@ -252,6 +260,7 @@ def backup(
         store.audit("backup", fmt="zip")
     typer.echo(f"Backup written to {made}")
 
+
 @records_app.command()
 def restore(
     ctx: typer.Context,
@@ -269,13 +278,11 @@ def restore(
     typer.echo(f"Restored {src}; the previous contents are in {aside}")
 
 
-def _next(checkpoints: list[dict[str, str]]) -> str:
+def _next(checkpoints: Iterable[tuple[dt.date, str, str]]) -> str:
     """The next checkpoint; an overdue one first, in words, so it cannot be missed."""
     from painclinic.worklist import next_due
 
-    overdue, upcoming = next_due(
-        (dt.date.fromisoformat(c["date"]) for c in checkpoints), dt.date.today()
-    )
+    overdue, upcoming = next_due((day for day, _, _ in checkpoints), dt.date.today())
     if overdue:
         return f"OVERDUE since {overdue}"
     return str(upcoming or "")

@@ -79,8 +79,8 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
 
     if a.avoid:
         avoid = Table.grid(padding=(0, 1))
-        for item in a.avoid:
-            avoid.add_row(Text(f"x {item.id}", style="bold"), Text(item.reason))
+        for avoided in a.avoid:
+            avoid.add_row(Text(f"x {avoided.id}", style="bold"), Text(avoided.reason))
         parts.append(Panel(avoid, title="Avoid", border_style="yellow"))
 
     safety = Table.grid(padding=(0, 1))

@@ -128,7 +128,7 @@ class AddItemDialog(_Dialog[Added]):
             self.query_one("#error", Label).update("Type what to add (or esc to cancel).")
             return
         track = self.query_one("#track", Select).value
-        self.dismiss(Added(track=track, label=label))  # type: ignore[arg-type]
+        self.dismiss(Added(track=track, label=label))
 
 
 class IsoDate(Validator):
