@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from painclinic.store import Store, StoreError
+from painclinic.store import RecordStore, Store, StoreError
 
 if TYPE_CHECKING:
     from painclinic.session import VisitSession
@@ -36,7 +36,7 @@ class PainClinicApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: RecordStore,
         today: Callable[[], dt.date] = dt.date.today,
         remember: bool = True,
         show_save_times: bool = True,
@@ -126,7 +126,7 @@ class PainClinicApp(App[None]):
 def make_app(
     data_dir: str | Path | None = None,
     *,
-    store: Store | None = None,
+    store: RecordStore | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     remember: bool = True,
     show_save_times: bool = True,
