@@ -98,18 +98,8 @@ def fsync_dir(path: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so readers and crashes see the old or the new file only."""
     tmp = temp_path(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags | getattr(os, "O_BINARY", 0), FILE_MODE)
-    try:
-        if _POSIX:
-            os.fchmod(fd, FILE_MODE)  # a leftover temp file or a lax umask must not widen it
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if _fsync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+    # fchmod: a leftover temp file or a lax umask must not widen it
+    _write_private(tmp, data, os.O_TRUNC, tighten=_POSIX)
     os.replace(tmp, path)
     fsync_dir(path.parent)
 
@@ -120,9 +110,16 @@ def write_new_private(path: Path, data: bytes) -> None:
     For exports: a note holds patient data, so it is never written over an existing file
     (nor through a symbolic link), and is synced before the caller reports it written.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    _write_private(path, data, os.O_EXCL, tighten=False)
+
+
+def _write_private(path: Path, data: bytes, mode_flag: int, *, tighten: bool) -> None:
+    """Write `data` to `path` opened owner-only (never through a symbolic link), synced."""
+    flags = os.O_WRONLY | os.O_CREAT | mode_flag | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags | getattr(os, "O_BINARY", 0), FILE_MODE)
     try:
+        if tighten:
+            os.fchmod(fd, FILE_MODE)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
