@@ -162,3 +162,16 @@ def test_backup_and_restore_round_trip(store: Path, tmp_path: Path) -> None:
     result = run(store, "restore", str(archive))
     assert "previous contents" in result.stdout
     assert run(store, "patients", "--json").stdout == before
+
+
+def test_export_to_a_place_that_cannot_be_written_says_so_without_a_traceback(
+    store: Path, tmp_path: Path
+) -> None:
+    missing = run(store, "export", "demo-01-v1", "--out", str(tmp_path / "no" / "x.md"), ok=False)
+    assert missing.exit_code == 2 and "cannot be written" in missing.stderr
+    assert "Traceback" not in missing.output and not (tmp_path / "no").exists()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    batch = run(store, "export", "--all", "--out", str(a_file), ok=False)
+    assert batch.exit_code == 2 and "is not a folder" in batch.stderr
+    assert a_file.read_text() == "mine"  # nothing written over it

@@ -306,6 +306,8 @@ def _export_one(
         )
     except FileExistsError:
         raise fail(f"{out} exists; choose another name (nothing was overwritten)") from None
+    except OSError as exc:  # a missing or read-only folder: say so, without a traceback
+        raise fail(f"{out} cannot be written ({exc.strerror}); choose another place") from None
     if out is not None:
         typer.echo(f"Wrote {out}", err=True)
 
@@ -323,9 +325,12 @@ def _export_all(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        result = export_all(
-            store, fmt, out, since=since, deidentify=deidentify, progress=advance
-        )
+        try:
+            result = export_all(
+                store, fmt, out, since=since, deidentify=deidentify, progress=advance
+            )
+        except OSError as exc:  # --out names a file, or a folder that cannot be written
+            raise fail(f"{out} is not a folder notes can be written to ({exc.strerror})") from None
     for target in result.skipped:
         typer.echo(f"painclinic: {target} exists; skipped (nothing overwritten)", err=True)
     typer.echo(f"Wrote {result.written} {fmt} notes to {out}", err=True)
