@@ -127,6 +127,29 @@ class Medication(Record):
         return self.per_day if self.per_day is not None else 1.0
 
 
+class Context(Record):
+    """The person the plan must fit (CONTRACT 5.1): work, constraints, support, sport."""
+
+    work_demands: Literal["manual", "sedentary", "mixed", "none"] | None = None
+    work_status: (
+        Literal["full_duty", "light_duty", "off_work", "not_working", "retired", "student"] | None
+    ) = None
+    constraints: list[
+        Literal["two_jobs", "shift_work", "caregiving", "no_transport", "cost", "childcare"]
+    ] = Field(default_factory=list)
+    support: Literal["strong", "some", "none"] | None = None
+    sport: bool | None = None  # regular sport or athletics: return to play matters
+
+
+class Preferences(Record):
+    """What the person wants of procedures and medicines (CONTRACT 5.1)."""
+
+    procedures: Literal["open", "cautious", "declines"] | None = None
+    needles: Literal["ok", "fearful"] | None = None
+    medicines: Literal["open", "minimal", "declines"] | None = None
+    video_visits: bool | None = None
+
+
 class Patient(Record):
     id: str | None = None
     name: str | None = None
@@ -141,6 +164,8 @@ class Patient(Record):
     allergies: list[str] = Field(default_factory=list)
     weight_kg: Annotated[float, Field(gt=0, le=400)] | None = None
     crcl_ml_min: Annotated[float, Field(ge=0, le=250)] | None = None
+    context: Context | None = None
+    preferences: Preferences | None = None
 
     @model_validator(mode="after")
     def _pregnancy_consistent(self) -> Patient:
@@ -155,6 +180,7 @@ class Patient(Record):
 class VisitInfo(Record):
     date: dt.date
     type: Literal["initial", "follow_up"] = "initial"
+    clinician: str | None = None  # who saw the patient (CONTRACT 5.1)
 
 
 class Pain(Record):
@@ -295,6 +321,7 @@ class PlannedCheckpoint(Record):
     date: dt.date
     label: str
     about: str | None = None
+    done: dt.date | None = None  # when it was done or reviewed: it leaves the worklist
 
 
 class Acknowledgement(Record):
