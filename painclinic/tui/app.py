@@ -13,17 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from painclinic.store import RecordStore, Store, StoreError
+from painclinic.tui.keygate import OrderedKeysApp
 
 if TYPE_CHECKING:
     from painclinic.session import VisitSession
 
 
-class PainClinicApp(App[None]):
+class PainClinicApp(OrderedKeysApp):
     """A terminal clinic assistant for pain-management physicians."""
 
     TITLE = "painclinic"

@@ -1,0 +1,75 @@
+"""Keys land in the field that had focus when they were pressed, however fast they come.
+
+The ux review typed `7 Tab 9 Tab 4` into the pain fields at terminal speed and got pain now =
+794: Tab's focus move ran after the next digits had been handed to the old field. These tests
+post every key event at once (no pause between keys, faster than any typist) and then check
+each value where it was aimed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+
+from painclinic.model import Patient
+from painclinic.session import VisitSession
+from painclinic.store import Store
+from painclinic.tui.widgets.checklist import ChecklistView
+from tests.conftest import TODAY, AppFactory
+
+
+def burst(pilot: Pilot, *keys: str) -> None:
+    """Queue key events back to back, as a terminal delivers a fast burst."""
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " "}.get(key)
+        pilot.app.post_message(events.Key(key, char))
+
+
+async def open_new_visit(pilot: Pilot, store: Store) -> ChecklistView:
+    session = VisitSession.new_initial(store, Patient(name="Fast Typist", age=40), TODAY)
+    pilot.app.open_visit(session.visit_id)  # type: ignore[attr-defined]
+    await pilot.pause()
+    return pilot.app.screen.query_one(ChecklistView)
+
+
+@pytest.mark.asyncio
+async def test_digits_and_tabs_typed_at_full_speed_land_in_their_own_fields(
+    app_factory: AppFactory, tmp_path
+) -> None:
+    store = Store(tmp_path / "store")
+    app = app_factory(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_new_visit(pilot, store)
+        checklist.question_row("history.pain.now").focus_editor()
+        await pilot.pause()
+        burst(pilot, "7", "tab", "9", "tab", "4", "tab", "1", "2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        pain = store.get_visit("p-0001-v1").visit.history.pain
+        assert (pain.now, pain.worst, pain.least) == (7, 9, 4)
+        assert store.get_visit("p-0001-v1").visit.history.sleep_hours is None
+        values = [
+            checklist.question_row(f"history.pain.{k}").input.value  # type: ignore[union-attr]
+            for k in ("now", "worst", "least")
+        ]
+        assert values == ["7", "9", "4"]
+
+
+@pytest.mark.asyncio
+async def test_enter_moves_on_before_the_next_keys_of_a_burst_are_read(
+    app_factory: AppFactory, tmp_path
+) -> None:
+    """Enter accepts a value and moves to the next item; the recompute it sets off must not
+    swallow or misplace the keys typed while it ran."""
+    store = Store(tmp_path / "store")
+    app = app_factory(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_new_visit(pilot, store)
+        checklist.question_row("history.pain.now").focus_editor()
+        await pilot.pause()
+        burst(pilot, "6", "enter", "8", "enter", "2", "enter")
+        await pilot.pause()
+        pain = store.get_visit("p-0001-v1").visit.history.pain
+        assert (pain.now, pain.worst, pain.least) == (6, 8, 2)
