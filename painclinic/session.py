@@ -188,7 +188,7 @@ class VisitSession:
             visit = visit_from_data(candidate, source=self.visit_id, kb=self.kb)
         except VisitError as exc:
             mine = [p for p in exc.problems if p.startswith(focus)] or exc.problems
-            return "; ".join(p.split(": ", 1)[-1] if p.startswith(focus) else p for p in mine)
+            return "; ".join(_within(p, focus) for p in mine)
         stored = self.store.save_visit(visit, self.visit_id, base_revision=self.revision)
         self.record, self.visit = candidate, visit
         self.revision, self.saved_at = stored.revision, stored.saved_at
@@ -208,6 +208,20 @@ class VisitSession:
 
     def _recompute(self) -> None:
         self.assessment, self.facts = assess_with_facts(self.visit, self.kb)
+
+
+def _within(problem: str, focus: str) -> str:
+    """'patient.medications.0.drug: unknown id' -> 'entry 1, drug: unknown id' for the list
+    being edited; the field's own path is dropped (the message shows under the field)."""
+    where, sep, message = problem.partition(": ")
+    if not sep or not where.startswith(focus):
+        return problem
+    # the validator writes list positions as [0]: medications[0].drug
+    rest = where.removeprefix(focus).replace("[", ".").replace("]", "").strip(".").split(".")
+    if rest and rest[0].isdigit():
+        inner = ".".join(rest[1:])
+        return f"entry {int(rest[0]) + 1}{', ' + inner if inner else ''}: {message}"
+    return message
 
 
 def _assign(node: dict[str, Any], parts: list[str], value: Any) -> None:

@@ -23,9 +23,10 @@ from painclinic.knowledge import load_knowledge
 from painclinic.tui.messages import FieldChanged
 from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.choice_grid import ChoiceGrid
+from painclinic.tui.widgets.entry_list import EntryBlock, EntryListQuestion
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.grade_cell import GradeCell
-from painclinic.tui.widgets.question import COMMIT_AFTER, ListQuestion, QuestionRow
+from painclinic.tui.widgets.question import COMMIT_AFTER, QuestionRow
 from painclinic.tui.widgets.yes_no import YesNoToggle
 from tests.builders import visit
 
@@ -169,13 +170,17 @@ async def test_choice_posts_an_id_and_multi_choice_a_list() -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_structured_list_is_shown_not_overwritten_with_text() -> None:
+async def test_a_structured_list_shows_each_entry_in_its_own_fields() -> None:
     app = checklist(patient={"medications": [{"drug": "duloxetine", "dose_mg": 60}]})
     async with app.run_test(size=SIZE) as pilot:
         view = await open_section(pilot, "treatments")
         row = row_of(view, "patient.medications")
-        assert isinstance(row, ListQuestion)
-        assert "duloxetine 60" in str(row.query_one(".q-summary", Static).render())
+        assert isinstance(row, EntryListQuestion)
+        await pilot.pause()
+        saved, blank = row.query(EntryBlock)
+        assert saved.texts()["drug"] == "duloxetine"
+        assert saved.texts()["dose_mg"] == "60"
+        assert not any(blank.texts().values())  # an empty entry at the end starts the next
 
 
 # ---------------------------------------------------------------- red flags

@@ -29,3 +29,14 @@ class PlanChanged(Message):
     def __init__(self, plan: Plan) -> None:
         super().__init__()
         self.plan = plan
+
+
+class DraftTyped(Message):
+    """Text typed into a field, before it is valid or saved: journaled so a crash loses none.
+
+    `key` is the field's record path, or `<list path>#<entry>.<field>` in a list editor."""
+
+    def __init__(self, key: str, text: str) -> None:
+        super().__init__()
+        self.key = key
+        self.text = text

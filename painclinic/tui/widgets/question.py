@@ -9,7 +9,7 @@
 - `ChoiceQuestion`: choice / multi_choice, all options visible (`ChoiceGrid`).
 - `YesNoQuestion`: yes / no / not asked (`YesNoToggle`); red-flag rows are marked on yes.
 - `SidesQuestion`: a left and a right `GradeCell` (`*_sides`), posting `<field>.left|right`.
-- `ListQuestion`: a structured list (medications, earlier treatments) shown read-only.
+- `EntryListQuestion` (entry_list.py): a structured list (medications, imaging, goals...).
 
 Rows post `FieldChanged` for values and `QuestionRow.CommentChanged` for comments (the
 owner turns that into the whole `history.comments` map). The owner pushes data down with
@@ -393,22 +393,6 @@ class InputQuestion(QuestionRow):
         self.post_message(FieldChanged(self.field, value))
 
 
-class ListQuestion(QuestionRow):
-    """A structured list (medications with doses, earlier treatments, surgeries): shown here,
-    edited in its own list editor, so a free-text answer can never overwrite it."""
-
-    INLINE = False
-
-    def compose_editor(self) -> ComposeResult:
-        self._summary = Static("", classes="q-summary", markup=False)
-        yield self._summary
-
-    def set_value(self, value: Any) -> None:
-        if self._ready:
-            summary = logic.summarize_entries(value)
-            self._summary.update(f"{summary}  (edited in its list editor)")
-
-
 # ---------------------------------------------------------------- choices
 
 
@@ -523,5 +507,7 @@ ROWS: dict[str, type[QuestionRow]] = {
 
 def make_question(question: Question, kb: KnowledgeBase) -> QuestionRow:
     if question.type == "text" and logic.field_kind(question.field) == "list_model":
-        return ListQuestion(question, kb)
+        from painclinic.tui.widgets.entry_list import EntryListQuestion  # it builds on this module
+
+        return EntryListQuestion(question, kb)
     return ROWS[question.type](question, kb)

@@ -38,9 +38,10 @@ from painclinic.tui.screens.practice.run import (
 )
 from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.comment import CommentInput
+from painclinic.tui.widgets.entry_list import EntryListQuestion
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.grade_cell import GradeCell
-from painclinic.tui.widgets.question import InputQuestion, ListQuestion, QuestionRow
+from painclinic.tui.widgets.question import InputQuestion, QuestionRow
 from painclinic.tui.widgets.resident_form import ResidentForm
 
 TABS = ("history", "exam", "yours")
@@ -140,8 +141,8 @@ class PracticeVisitScreen(ClinicScreen):
     def _prepare_lists(self) -> None:
         """Medications, earlier treatments, surgeries: read-only lists in the clinic, so made
         focusable here (enter asks); the answer is shown in words once asked."""
-        for row in self.query_one(ChecklistView).query(ListQuestion):
-            row.can_focus = True
+        for row in self.query_one(ChecklistView).query(EntryListQuestion):
+            row.make_read_only()
             if row.field in self.run.asked:
                 row.set_note(shown_value(logic.get_path(self.run.record, row.field)))
             else:
