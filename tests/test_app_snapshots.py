@@ -37,7 +37,9 @@ def test_patients_screen(snap_compare, demo_app: PainClinicApp) -> None:
 
 
 @pytest.mark.parametrize("tab", ["history", "exam", "body_map", "assessment"])
-def test_visit_tabs_of_seed_case_1(snap_compare, demo_app: PainClinicApp, settle, tab: str) -> None:
+def test_visit_tabs_of_seed_case_1(
+    snap_compare, demo_app: PainClinicApp, settle, tab: str
+) -> None:
     app = demo_app
 
     async def open_visit(pilot) -> None:

@@ -89,7 +89,8 @@ def patients(
             "last_visit": p.last_visit.isoformat() if p.last_visit else None,
             "visits": p.visit_count,
             "checkpoints": [
-                {"date": d.isoformat(), "label": label, "visit": v} for d, label, v in p.checkpoints
+                {"date": d.isoformat(), "label": label, "visit": v}
+                for d, label, v in p.checkpoints
             ],
         }
         for p in found
@@ -117,7 +118,9 @@ def patients(
 @records_app.command()
 def visits(
     ctx: typer.Context,
-    patient: Annotated[str | None, typer.Argument(help="Patient id; all when left out.")] = None,
+    patient: Annotated[
+        str | None, typer.Argument(help="Patient id; all when left out.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List visits, oldest first."""
@@ -214,14 +217,18 @@ def export(
     ctx: typer.Context,
     visit_id: Annotated[str | None, typer.Argument(metavar="[VISIT]", help="Visit id.")] = None,
     fmt: Annotated[FormatName, typer.Option("--format", help=FORMATS_HELP)] = DEFAULT_FORMAT,
-    out: Annotated[Path | None, typer.Option(help="File (one visit) or folder (--all).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="File (one visit) or folder (--all).")
+    ] = None,
     all_visits: Annotated[bool, typer.Option("--all", help="Every visit.")] = False,
     since: Annotated[
         str | None, typer.Option(help="With --all: visits on or after YYYY-MM-DD.")
     ] = None,
     deidentify: Annotated[
         bool,
-        typer.Option(help="Remove names and identifiers; shift dates by one offset per patient."),
+        typer.Option(
+            help="Remove names and identifiers; shift dates by one offset per patient."
+        ),
     ] = False,
 ) -> None:
     """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only, never overwriting."""

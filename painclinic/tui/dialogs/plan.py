@@ -34,6 +34,7 @@ COMMON_DECLINE_REASONS = [
 ]
 
 
+
 T = TypeVar("T")
 
 
@@ -60,6 +61,7 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
 
 class DeclineDialog(_Dialog[str]):
     """Ask why a suggestion is declined."""
+
 
     def __init__(self, item_label: str, current: str = "") -> None:
         super().__init__()
@@ -94,6 +96,7 @@ class DeclineDialog(_Dialog[str]):
 
 class AddItemDialog(_Dialog[Added]):
     """Add the physician's own item to a track."""
+
 
     def __init__(self, track: Track = "coordination") -> None:
         super().__init__()
@@ -150,6 +153,7 @@ class IsoDate(Validator):
 
 class CheckpointDateDialog(_Dialog[dt.date]):
     """Change a checkpoint's date; the input says at once what is wrong with it."""
+
 
     def __init__(self, label: str, date: dt.date, earliest: dt.date | None = None) -> None:
         super().__init__()
