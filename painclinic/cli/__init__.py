@@ -44,7 +44,10 @@ def _root(
     if ctx.invoked_subcommand is None:
         from painclinic.tui.app import make_app  # Textual is imported only for the app
 
-        make_app(data_dir).run()
+        clinic = make_app(data_dir)
+        clinic.run()
+        if clinic.return_code:
+            raise typer.Exit(clinic.return_code)  # an internal error is not a clean exit
 
 
 app.add_typer(assess_app)

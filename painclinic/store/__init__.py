@@ -94,6 +94,19 @@ class RecordStore(Protocol):
 
     def save_ui_state(self, state: dict[str, str]) -> None: ...
 
+    def drafts(self, visit_id: str) -> dict[str, str]:
+        """Text typed into a visit's fields but not yet saved (journaled as typed, so a crash
+        or a kill loses none of it): field key -> text."""
+        ...
+
+    def save_drafts(self, visit_id: str, drafts: dict[str, str]) -> None:
+        """Replace a visit's journal of unsaved text (empty: remove it)."""
+        ...
+
+    def save_crash_report(self, text: str) -> Path:
+        """Keep an internal-error report (no patient data in it) owner-only; returns where."""
+        ...
+
     # ---------------------------------------------------------------- safety
 
     def audit(

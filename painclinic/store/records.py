@@ -436,6 +436,37 @@ class Store:
     def save_ui_state(self, state: dict[str, str]) -> None:
         write_atomic(self.root / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
 
+    # ------------------------------------------------------------ drafts and crash reports
+
+    def drafts(self, visit_id: str) -> dict[str, str]:
+        try:
+            found = json.loads(self._draft_path(visit_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # none, or a journal torn by a crash mid-write: the visit itself is intact
+        if not isinstance(found, dict):
+            return {}
+        return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def save_drafts(self, visit_id: str, drafts: dict[str, str]) -> None:
+        path = self._draft_path(visit_id)
+        if not drafts:
+            path.unlink(missing_ok=True)
+            return
+        make_dir(path.parent)
+        # Atomic and owner-only like a record: the journal holds what the physician typed.
+        write_atomic(path, json.dumps(drafts, sort_keys=True).encode("utf-8"))
+
+    def save_crash_report(self, text: str) -> Path:
+        folder = self.root / "crash-reports"
+        make_dir(folder)
+        path = folder / f"crash-{stamp()}.txt"
+        write_new_private(path, text.encode("utf-8"))
+        return path
+
+    def _draft_path(self, visit_id: str) -> Path:
+        patient_id, n = _split_visit_id(visit_id)  # refuses anything that is not a visit id
+        return self.root / "drafts" / f"{patient_id}-v{n}.json"
+
     # ------------------------------------------------------------ internals
 
     def _attempt_path(self, resident: str) -> Path:

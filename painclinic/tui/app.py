@@ -88,6 +88,24 @@ class PainClinicApp(OrderedKeysApp):
         self.push_screen(PracticeCasesScreen(resident=resident))
         self.push_screen(PracticeVisitScreen(case, resident))
 
+    # ------------------------------------------------------------ internal errors
+
+    def _fatal_error(self) -> None:
+        """Stop with a short message and a redacted report (Textual's own traceback prints
+        local variables, which can hold patient data, into the terminal)."""
+        from painclinic.tui.crash import crash_message, redacted_report
+
+        self.bell()
+        error = self._exception
+        report = None
+        if error is not None:
+            try:
+                report = self.store.save_crash_report(redacted_report(error))
+            except (OSError, StoreError):
+                report = None  # the message still goes out; the report is a convenience
+        self._exit_renderables.append(crash_message(report))
+        self._close_messages_no_wait()
+
     # ------------------------------------------------------------ actions
 
     def action_help(self) -> None:

@@ -27,7 +27,7 @@ from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
 
-SETTLE_LIMIT = 1.0  # seconds a key may wait for the previous one's work before going ahead
+SETTLE_LIMIT = 2.0  # seconds a key may wait for the previous one's work before going ahead
 QUIET_ROUNDS = 2  # consecutive idle looks at the queues before a key counts as handled
 
 

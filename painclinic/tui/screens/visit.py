@@ -18,7 +18,7 @@ from painclinic.knowledge import load_knowledge
 from painclinic.session import VisitSession
 from painclinic.store import ConflictError, StoreError
 from painclinic.tui.commands import VisitCommands
-from painclinic.tui.messages import FieldChanged, PlanChanged
+from painclinic.tui.messages import DraftTyped, FieldChanged, PlanChanged
 from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.widgets.assessment_pane import AssessmentPane
 from painclinic.tui.widgets.body_map import BodyMap
@@ -56,6 +56,7 @@ class VisitScreen(ClinicScreen):
         self.session = session
         self.kb = load_knowledge()
         self.initial_tab = tab if tab in TABS else "history"
+        self._drafts: dict[str, str] = {}  # unsaved typing, journaled in the store as typed
         self.last_update_ms = 0.0
         self.last_change_ms = 0.0
 
@@ -87,10 +88,51 @@ class VisitScreen(ClinicScreen):
             visit=self.session.visit_id,
             tab=self.initial_tab,
         )
+        self._restore_drafts()
+
+    # ------------------------------------------------------------ the draft journal
+
+    def _restore_drafts(self) -> None:
+        """Put back what was typed but not saved when the app last stopped (a kill, a crash)."""
+        found = self.app.store.drafts(self.session.visit_id)
+        if not found:
+            return
+        checklist = self.query_one(ChecklistView)
+        restored = [key for key, text in found.items() if checklist.restore_draft(key, text)]
+        self._drafts = {k: found[k] for k in restored}
+        if restored:
+            self.app.notify(
+                f"Restored what was typed but not yet saved in {len(restored)} "
+                f"field{'s' if len(restored) != 1 else ''} when the app last stopped.",
+                title="Unsaved typing restored",
+                timeout=15,
+            )
+
+    @on(DraftTyped)
+    def _draft_typed(self, event: DraftTyped) -> None:
+        event.stop()
+        if self._drafts.get(event.key) == event.text:
+            return
+        self._drafts[event.key] = event.text
+        self._save_drafts()
+
+    def _drafts_done(self, path: str) -> None:
+        """A field's value was saved: its journal entries are no longer needed."""
+        done = [k for k in self._drafts if k == path or k.startswith(path + "#")]
+        for key in done:
+            del self._drafts[key]
+        if done:
+            self._save_drafts()
+
+    def _save_drafts(self) -> None:
+        try:
+            self.app.store.save_drafts(self.session.visit_id, self._drafts)
+        except (OSError, StoreError) as exc:
+            self._status(f"typing not journaled ({type(exc).__name__})")
 
     # ------------------------------------------------------------ pushing data down
 
-    def _refresh_all(self) -> None:
+    def _refresh_all(self, *, replace: bool = False) -> None:
         started = time.perf_counter()
         s = self.session
         v = s.visit
@@ -102,7 +144,7 @@ class VisitScreen(ClinicScreen):
         banner = self.query_one(RedFlagBanner)
         banner.flags = list(s.assessment.red_flags)
         banner.acknowledged = s.acknowledged()
-        self.query_one(ChecklistView).load(s.record, s.facts, s.assessment.scores)
+        self.query_one(ChecklistView).load(s.record, s.facts, s.assessment.scores, replace=replace)
         self.query_one(ExamGrid).load(s.record, s.facts, s.assessment.scores)
         body = self.query_one(BodyMap)
         body.markings = s.record.get("history", {}).get("body_map", {})
@@ -158,6 +200,7 @@ class VisitScreen(ClinicScreen):
         if path:
             for widget in (self.query_one(ChecklistView), self.query_one(ExamGrid)):
                 widget.show_error(path, None)
+            self._drafts_done(path)
         self._refresh_all()
 
     @on(FieldChanged)
@@ -237,11 +280,32 @@ class VisitScreen(ClinicScreen):
         await self.query_one(AssessmentPane).run_action("add_item")
 
     def action_reload(self) -> None:
+        """Take the other terminal's version: every field shows it, the one being typed in
+        too, and nothing is written until the physician types again."""
         self.session.reload()
-        self._refresh_all()
+        self._drafts = {}
+        self._save_drafts()
+        self._refresh_all(replace=True)
         self.app.notify("Loaded the saved version of this visit.")
 
+    def unacknowledged_emergencies(self) -> list[str]:
+        done = self.session.acknowledged()
+        return [
+            f.id
+            for f in self.session.assessment.red_flags
+            if f.urgency == "emergency" and f.id not in done
+        ]
+
     def action_back(self) -> None:
+        if self.unacknowledged_emergencies():
+            self.app.notify(
+                "An EMERGENCY red flag is not acknowledged. Arrange the referral it asks for, "
+                f"then press {RedFlagBanner.ACK_KEY} to acknowledge it before leaving the visit.",
+                title="Acknowledge the emergency first",
+                severity="error",
+                timeout=15,
+            )
+            return
         self.app.pop_screen()
 
     def action_export(self) -> None:

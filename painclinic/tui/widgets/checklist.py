@@ -41,8 +41,9 @@ SECTION_CRITERIA = {
     "screens_sensitisation": "acr2016_fibromyalgia",
 }
 RED_FLAG_HINT = (
-    "For each: y = yes, n = no, u or space = not asked. "
-    "An unanswered item stays 'not asked'; it is never taken as 'no'."
+    "For each: y = yes, n = no, u or space = not asked; N (shift+n): every item not yet "
+    "asked here was asked and denied. An unanswered item stays 'not asked'; it is never "
+    "taken as 'no'."
 )
 LEGEND = "✓ done  ◐ some  ○ none\n! a red flag is yes"
 
@@ -65,6 +66,7 @@ def short_label(section: Section) -> str:
 class ChecklistView(Widget):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "sections", "Sections", id="checklist.sections"),
+        Binding("N", "all_negative", "All no", id="checklist.all_negative"),
     ]
 
     def __init__(
@@ -115,16 +117,23 @@ class ChecklistView(Widget):
         record: Mapping[str, Any],
         facts: Mapping[str, str],
         scores: Mapping[str, object],
+        *,
+        replace: bool = False,
     ) -> None:
-        """Show the visit as it now stands (after every accepted change, and at start)."""
+        """Show the visit as it now stands (after every accepted change, and at start).
+
+        `replace`: the record is another terminal's version; every row shows it, the one
+        being typed in too, and what was typed there is dropped."""
         self.record = dict(record)
         self.facts = facts
         self.scores = scores
+        if replace:
+            self._errors.clear()
         if not self.is_mounted:
             return
         self._refresh_sidebar()
         for sid in self._pages:
-            self._apply(sid)
+            self._apply(sid, replace=replace)
         current = self.sidebar.current
         if current:
             self._show(current)
@@ -202,7 +211,30 @@ class ChecklistView(Widget):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sections":
             return not self.sidebar.has_focus
+        if action == "all_negative":
+            current = self.sidebar.current
+            return current is not None and logic.is_red_flag_section(self._by_id[current])
         return True
+
+    def action_all_negative(self) -> None:
+        """Record every red flag of this section not yet asked as asked and denied; answers
+        already given stay. One change, so the visit is saved and assessed once."""
+        current = self.sidebar.current
+        if current is None:
+            return
+        section = self._by_id[current]
+        answers = dict(logic.get_path(self.record, "history.red_flags") or {})
+        unasked = [
+            q.red_flag
+            for q in logic.relevant_questions(section, self.facts)
+            if q.red_flag and q.type == "yes_no" and not isinstance(answers.get(q.red_flag), bool)
+        ]
+        if not unasked:
+            self.app.notify("Every item here is already answered.", timeout=5)
+            return
+        answers.update(dict.fromkeys(unasked, False))
+        self.post_message(FieldChanged("history.red_flags", answers))
+        self.app.notify(f"Recorded {len(unasked)} item(s) as asked and denied.", timeout=5)
 
     def focus_first_question(self) -> None:
         current = self.sidebar.current
@@ -246,12 +278,12 @@ class ChecklistView(Widget):
         )
         return _Page(scroll, title, rows, note)
 
-    def _apply(self, section_id: str) -> None:
+    def _apply(self, section_id: str, *, replace: bool = False) -> None:
         section = self._by_id[section_id]
         page = self._pages[section_id]
         comments = logic.comments_of(self.record)
         for row in page.rows:
-            row.load(self.record, self.facts, self.scores, comments)
+            row.load(self.record, self.facts, self.scores, comments, replace=replace)
             for path, message in self._errors.items():
                 if path == row.field or path.startswith(row.field + "."):
                     row.show_error(message, path)
@@ -273,6 +305,22 @@ class ChecklistView(Widget):
         page.title.update(title)
         page.note.update(f"= {text}" if text else "")
         page.note.display = bool(text)
+
+    def restore_draft(self, key: str, text: str) -> bool:
+        """Put back text typed before the app stopped; False if no row here holds `key`."""
+        path, _, inner = key.partition("#")
+        section = next(
+            (s for s in self.sections for q in s.questions if q.field == path), None
+        )
+        if section is None:
+            return False
+        if section.id not in self._pages:
+            self._pages[section.id] = page = self._page(section)
+            self.query_one(ContentSwitcher).mount(page.scroll)
+            self._apply(section.id)
+        row = self._rows[path]
+        row.restore_draft(inner, text)
+        return True
 
     def question_row(self, path: str) -> QuestionRow | None:
         """The row of the item at `path` (a field, or one side of it), once its page is built."""

@@ -151,6 +151,7 @@ class EntryListQuestion(QuestionRow):
         self._posted: list[dict[str, Any]] = []
         self._timer: Timer | None = None
         self.read_only = False
+        self._rebuild = False  # the next value replaces every block, even one being typed
 
     def make_read_only(self) -> None:
         """A list to look at, not edit (a teaching case shows what the patient takes)."""
@@ -196,6 +197,11 @@ class EntryListQuestion(QuestionRow):
             self._summary.update("; ".join(shown) or "none recorded")
             return
         blocks = self.blocks
+        if self._rebuild:
+            self._rebuild = False
+            self._blocks.remove_children()
+            self._blocks.mount_all([*(EntryBlock(self.spec, e) for e in entries), self._blank()])
+            return
         if self.editing:
             # Keep every block being typed; take the stored values for those that match.
             saved = [b for b in blocks if b.saved is not None or b.parsed()[0] is not None]
@@ -222,6 +228,12 @@ class EntryListQuestion(QuestionRow):
         blocks = self.blocks
         if not blocks or blocks[-1].saved is not None or any(blocks[-1].texts().values()):
             self._blocks.mount(self._blank())
+
+    def discard_typing(self) -> None:
+        """Another version is being loaded: every entry is rebuilt from it."""
+        self._stop_timer()
+        self._rebuild = True
+        super().discard_typing()
 
     def focus_editor(self) -> None:
         if self.read_only:

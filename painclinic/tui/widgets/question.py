@@ -33,7 +33,7 @@ from textual.widgets import Input, Label, Static
 
 from painclinic import checklist as logic
 from painclinic.knowledge import KnowledgeBase, Question
-from painclinic.tui.messages import FieldChanged
+from painclinic.tui.messages import DraftTyped, FieldChanged
 from painclinic.tui.widgets.choice_grid import ChoiceGrid
 from painclinic.tui.widgets.comment import CommentInput, CommentRequested
 from painclinic.tui.widgets.grade_cell import CELL_TYPES, GradeCell
@@ -176,9 +176,16 @@ class QuestionRow(Widget):
         facts: Mapping[str, str],
         scores: Mapping[str, Any],
         comments: Mapping[str, str],
+        *,
+        replace: bool = False,
     ) -> None:
-        """Show the record's value, relevance, comment and score (kept until mounted)."""
+        """Show the record's value, relevance, comment and score (kept until mounted).
+
+        `replace` (after loading another terminal's version) overwrites even the field being
+        typed in, and forgets what was typed there, so the next keystroke edits their text."""
         self.display = logic.holds(self.question.when, facts)
+        if replace:
+            self.discard_typing()
         key = logic.screen_key(self.question)
         self._data = (
             logic.get_path(record, self.field),
@@ -203,6 +210,16 @@ class QuestionRow(Widget):
 
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
+
+    def discard_typing(self) -> None:
+        """Forget unsaved typing and errors (the record's value is shown next)."""
+        self._local_error = None
+        self._remote_error = None
+        if self._ready:
+            self._refresh_error()
+
+    def restore_draft(self, key: str, text: str) -> None:
+        """Put back text typed before the app stopped (rows with typed text override this)."""
 
     def focus_editor(self) -> None:
         for widget in self.query("*"):
@@ -289,6 +306,7 @@ class InputQuestion(QuestionRow):
         self._record_value: Any = None
         self._posted: Any = None
         self._timer: Timer | None = None
+        self._replacing = False
 
     @staticmethod
     def _parser(question: Question) -> tuple[str, Callable[[str], logic.Parsed]]:
@@ -323,16 +341,13 @@ class InputQuestion(QuestionRow):
     def input(self) -> FieldInput:
         return self._input
 
-    @property
-    def editing(self) -> bool:
-        return self.input.has_focus or self.error is not None
-
     def set_value(self, value: Any) -> None:
         self._record_value = value
         self._posted = value
         if not self._ready:
             return
-        if self.editing:
+        replacing, self._replacing = self._replacing, False
+        if self.editing and not replacing:
             parsed, problem = self.parse(self.input.value)
             if problem is None and parsed == value and self._remote_error:
                 self._remote_error = None  # the record now holds what is typed
@@ -347,6 +362,28 @@ class InputQuestion(QuestionRow):
             self._posted = self._record_value  # refused: the record still holds the old value
         super().show_error(message, path)
 
+    @property
+    def editing(self) -> bool:
+        return not self._replacing and (self.input.has_focus or self.error is not None)
+
+    def discard_typing(self) -> None:
+        self._stop_timer()
+        self._replacing = True  # the next set_value writes the record's text, focus or not
+        super().discard_typing()
+
+    def restore_draft(self, key: str, text: str) -> None:
+        def put() -> None:
+            self.input.value = text
+            problem = self.parse(text)[1]
+            self._local_error = problem
+            self._refresh_error()
+            self.commit()
+
+        if self._ready:
+            put()
+        else:
+            self.call_after_refresh(put)
+
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         if isinstance(event.input, CommentInput):
@@ -355,6 +392,8 @@ class InputQuestion(QuestionRow):
         value, problem = self.parse(event.value)
         if problem is None and value == self._posted and not self.input.has_focus:
             return  # the text was set from the record
+        if self.input.has_focus:
+            self.post_message(DraftTyped(self.field, event.value))
         self._remote_error = None
         self._local_error = problem
         self._refresh_error()
