@@ -111,6 +111,8 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"{name}.{key}", entry.source
     for rule in kb.avoid_rules:
         yield f"safety.avoid_rules.{rule.id}", rule.source
+    for cls, by_class in kb.avoid_class_drugs.items():
+        yield f"safety.avoid_class_drugs.{cls}", by_class.source
     for name, response in kb.earlier_responses:
         yield f"safety.earlier_responses.{name}", response.source
     for cp in kb.checkpoints:
@@ -146,6 +148,16 @@ def problems(kb: KnowledgeBase) -> list[str]:
         for item in [*rule.avoid, *rule.exempt]:
             if item not in treatments and item not in kb.avoid_classes:
                 out.append(f"safety.avoid_rules.{rule.id}: unknown id {item!r}")
+        if rule.covered_by is not None and rule.covered_by not in kb.alerts:
+            out.append(f"safety.avoid_rules.{rule.id}: unknown alert {rule.covered_by!r}")
+    for cls, by_class in kb.avoid_class_drugs.items():
+        if cls not in kb.avoid_classes:
+            out.append(f"safety.avoid_class_drugs.{cls}: not an avoid class")
+        out += [
+            f"safety.avoid_class_drugs.{cls}: unknown drug class {c!r}"
+            for c in [*by_class.classes, *by_class.unless]
+            if c not in kb.vocab["drug_classes"]
+        ]
     about = treatments | set(kb.vocab["checkpoint_about"])
     for cp in kb.checkpoints:
         if cp.about not in about:
@@ -355,6 +367,13 @@ READERS: dict[str, str] = {
     "KnowledgeBase.treatments": "painclinic.engine.medsafety",
     "KnowledgeBase.avoid_rules": "painclinic.engine.plan",
     "KnowledgeBase.avoid_classes": "painclinic.engine.plan",
+    "KnowledgeBase.avoid_class_drugs": "painclinic.engine.reconcile",
+    "AvoidRule.if_taken": "painclinic.engine.plan",
+    "AvoidRule.covered_by": "painclinic.engine.plan",
+    "AvoidClassDrugs.classes": "painclinic.engine.reconcile",
+    "AvoidClassDrugs.unless": "painclinic.engine.reconcile",
+    "AvoidClassDrugs.advice": "painclinic.engine.reconcile",
+    "AvoidClassDrugs.label": "painclinic.engine.reconcile",
     "KnowledgeBase.earlier_responses": "painclinic.engine.plan",
     "KnowledgeBase.alerts": "painclinic.engine",
     "KnowledgeBase.checkpoints": "painclinic.engine",

@@ -135,13 +135,28 @@ class AvoidRule(Entry):
     avoid: list[str]
     reason: str
     exempt: list[str] = Field(default_factory=list)  # class members this rule leaves alone
+    # What it means when the patient already takes a drug this rule rules out (the alert
+    # current_drug_avoided): see the header of data/safety.yaml.
+    if_taken: Literal["contraindicated", "review", "adding"] = "review"
+    covered_by: str | None = None  # an alert that, when it fires, already says it
+
+
+class AvoidClassDrugs(Entry):
+    """The current drugs an avoid class with no track item rules out, by drug class."""
+
+    classes: list[str]
+    unless: list[str] = Field(default_factory=list)  # drug classes it leaves alone
+    advice: str = ""  # how to come off such a drug, closing the reconciliation alert
+    label: str = ""  # the class in words, mid-sentence (default: its id in words)
 
 
 class AlertDef(Entry):
     severity: Literal["high", "moderate", "low"]
     when: Expr
     message: str
-    detail: Literal["asra_holds"] | None = None  # what the engine appends from drugs.yaml
+    # What the engine adds: asra_holds from drugs.yaml; current_drugs one alert per current
+    # drug the avoid list rules out (engine/reconcile.py).
+    detail: Literal["asra_holds", "current_drugs"] | None = None
 
 
 class ResponseRule(Entry):
@@ -296,6 +311,7 @@ class KnowledgeBase(BaseModel):
     treatments: dict[str, TreatmentDef]
     avoid_rules: list[AvoidRule]
     avoid_classes: dict[str, list[str]]
+    avoid_class_drugs: dict[str, AvoidClassDrugs]
     earlier_responses: EarlierResponses
     alerts: dict[str, AlertDef]
     checkpoints: list[CheckpointDef]
@@ -389,6 +405,7 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         treatments=mapping("treatments", "treatments", TreatmentDef),
         avoid_rules=listing("safety", "avoid_rules", AvoidRule),
         avoid_classes=section("safety", "avoid_classes"),
+        avoid_class_drugs=mapping("safety", "avoid_class_drugs", AvoidClassDrugs),
         earlier_responses=_parse(
             "safety.yaml earlier_responses",
             EarlierResponses,

@@ -84,7 +84,8 @@ class VisitSession:
 
     @classmethod
     def new_follow_up(cls, store: RecordStore, previous_id: str, date: dt.date) -> VisitSession:
-        """Carry forward the history, goals, imaging and plan; ask about earlier treatments."""
+        """Carry forward the history, goals, imaging and plan (its decisions and the checkpoints
+        not yet done); ask about earlier treatments."""
         before = store.get_visit(previous_id).visit
         old = before.to_record()
         history = {k: v for k, v in old.get("history", {}).items() if k in CARRIED_HISTORY}
@@ -92,6 +93,13 @@ class VisitSession:
             elapsed = (date - before.visit.date).days / 7
             history["duration_weeks"] = round(before.history.duration_weeks + elapsed, 1)
         plan = old.get("plan") or {}
+        carried = {k: v for k, v in plan.items() if k in ("accepted", "declined", "added")}
+        # The earlier visit's open checkpoints stay planned: the latest visit's plan is what the
+        # worklist reads, so leaving them behind would drop them from every list (UX M5). Done
+        # ones stay in the earlier visit's record.
+        still_open = [c for c in plan.get("checkpoints", []) if not c.get("done")]
+        if still_open:
+            carried["checkpoints"] = still_open
         record = {
             "schema": old.get("schema", "painclinic.visit/1"),
             "patient": old["patient"],
@@ -99,7 +107,7 @@ class VisitSession:
             "history": history,
             "imaging": old.get("imaging", []),
             "goals": old.get("goals", []),
-            "plan": {k: v for k, v in plan.items() if k in ("accepted", "declined", "added")},
+            "plan": carried,
         }
         visit = visit_from_data(record, source="follow-up")
         return cls._from_stored(store, store.save_visit(visit), before)
@@ -151,6 +159,25 @@ class VisitSession:
         candidate = copy.deepcopy(self.record)
         candidate["plan"] = plan.model_dump(mode="json", exclude_none=True)
         return self._commit(candidate, focus="plan")
+
+    def mark_checkpoint_done(self, which: int | str, on: dt.date) -> str | None:
+        """Mark one planned checkpoint done (or reviewed) on a date: it leaves the worklist and
+        stays in the record. `which` is its position in `plan.checkpoints` or its label.
+        Returns the problem, or None when it was saved (validated and revision-checked)."""
+        return self._change_checkpoint(which, {"done": on.isoformat()})
+
+    def redate_checkpoint(self, which: int | str, to: dt.date) -> str | None:
+        """Move one planned checkpoint to another date (it stays open)."""
+        return self._change_checkpoint(which, {"date": to.isoformat()})
+
+    def _change_checkpoint(self, which: int | str, change: dict[str, Any]) -> str | None:
+        plan = self.visit.plan or Plan()
+        index = _checkpoint_index(plan, which)
+        if isinstance(index, str):
+            return index
+        data = plan.model_dump(mode="json", exclude_none=True)
+        data["checkpoints"][index].update(change)
+        return self.set_plan(Plan.model_validate(data))
 
     def record_response(
         self,
@@ -237,6 +264,21 @@ def _assign(node: dict[str, Any], parts: list[str], value: Any) -> None:
     _assign(child, rest, value)
     if not child:
         node.pop(head, None)
+
+
+def _checkpoint_index(plan: Plan, which: int | str) -> int | str:
+    """The position of a planned checkpoint, or the problem when there is no such one."""
+    labels = [c.label for c in plan.checkpoints]
+    if isinstance(which, int):
+        if 0 <= which < len(labels):
+            return which
+        return f"no planned checkpoint number {which} (this visit plans {len(labels)})"
+    matches = [i for i, label in enumerate(labels) if label == which]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        return f"no planned checkpoint is labelled {which!r}"
+    return f"{len(matches)} planned checkpoints are labelled {which!r}; give its number"
 
 
 def _previous_visit(store: RecordStore, stored: StoredVisit) -> Visit | None:

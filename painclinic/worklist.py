@@ -1,7 +1,19 @@
 """The checkpoint worklist across patients: each patient's current plan, sorted by date.
 
-The current plan is the latest visit's `plan.checkpoints` (what the physician decided). A latest
-visit with no physician plan contributes the engine's suggested checkpoints, marked unreviewed.
+The rule, shared by every list that shows a checkpoint (this worklist, `painclinic
+checkpoints`, the patient list's "Next checkpoint" in the app and in `painclinic patients`,
+which all read the store index's `PatientSummary.checkpoints`):
+
+    a patient's checkpoints are the planned checkpoints (`plan.checkpoints`) of their latest
+    visit that are not done (`done` unset).
+
+A follow-up carries the earlier visit's open checkpoints into its own plan
+(`VisitSession.new_follow_up`), so opening one never drops them; the physician re-dates them or
+marks them done (`VisitSession.mark_checkpoint_done`). The engine's proposed checkpoints are
+suggestions, not decisions: they show in the assessment for the physician to accept, and join
+the worklist only once accepted. (They used to stand in for a visit without planned
+checkpoints, which only the worklist could compute, so the patient list and the worklist
+disagreed.)
 """
 
 from __future__ import annotations
@@ -20,7 +32,9 @@ class WorkItem:
     patient_name: str
     visit_id: str
     label: str
-    reviewed: bool
+    # Always True under the rule above (a physician-planned checkpoint); kept in the JSON so
+    # scripts written against the earlier worklist keep working.
+    reviewed: bool = True
 
     def overdue(self, today: dt.date) -> bool:
         return self.date < today
@@ -37,25 +51,11 @@ def worklist(
     due_within_days: int | None = None,
     overdue_only: bool = False,
 ) -> list[WorkItem]:
-    from painclinic.engine import assess  # only for visits without a physician plan
-
-    items: list[WorkItem] = []
-    for patient in store.patients():
-        if patient.checkpoints:
-            items += [
-                WorkItem(d, patient.id, patient.name, vid, label, True)
-                for d, label, vid in patient.checkpoints
-            ]
-            continue
-        visits = store.visits(patient.id)
-        if not visits:
-            continue
-        latest = visits[-1]
-        stored = store.get_visit(latest.id)
-        if stored.visit.plan is not None and stored.visit.plan.checkpoints:
-            continue  # the index is authoritative; nothing planned means nothing due
-        for c in assess(stored.visit).checkpoints:
-            items.append(WorkItem(c.date, patient.id, patient.name, latest.id, c.label, False))
+    items = [
+        WorkItem(day, patient.id, patient.name, vid, label)
+        for patient in store.patients()
+        for day, label, vid in patient.checkpoints
+    ]
     if overdue_only:
         items = [i for i in items if i.overdue(today)]
     elif due_within_days is not None:

@@ -415,6 +415,11 @@ ALERT_ROWS = [
     ("renal_dose_adjustment", "gabapentin_with_ckd_vs_without", BASE,
      {"patient": {"comorbidities": ["ckd"], **meds(GABAPENTIN)}},
      {"patient": meds(GABAPENTIN)}),
+    ("current_drug_avoided", "ibuprofen_with_reflux_vs_ibuprofen_alone", SCIATICA,
+     {"patient": {"comorbidities": ["gerd"], **meds(IBUPROFEN)}}, {"patient": meds(IBUPROFEN)}),
+    ("current_drug_avoided", "reflux_with_ibuprofen_vs_reflux_with_acetaminophen", SCIATICA,
+     {"patient": {"comorbidities": ["gerd"], **meds(IBUPROFEN)}},
+     {"patient": {"comorbidities": ["gerd"], **meds(apap(4))}}),
 ]  # fmt: skip
 
 

@@ -1,10 +1,10 @@
 """The `painclinic` command: thin Typer commands over the headless modules.
 
 One `typer.Typer()` per file, joined here (the Typer docs' one-file-per-command layout):
-`assess` (assess, knowledge), `records` (demo, import, patients, visits, show, checkpoints,
-export, backup, restore) and `practice` (`painclinic practice ...`). stdout carries data
-(`--json`), stderr carries diagnostics. Heavy imports are deferred into the commands that need
-them, so `painclinic --help` starts fast.
+`assess` (assess, knowledge), `records` (demo, import, patients, visits, show, delete-visit,
+undelete-visit, checkpoints, export, backup, restore) and `practice` (`painclinic practice
+...`). stdout carries data (`--json`), stderr carries diagnostics. Heavy imports are deferred
+into the commands that need them, so `painclinic --help` starts fast.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Record commands over the store: demo, import, patients, visits, show, checkpoints, export,
-backup, restore. Thin: each command calls the store, the engine or the export pipeline and
-prints.
+"""Record commands over the store: demo, import, patients, visits, show, delete-visit,
+undelete-visit, checkpoints, export, backup, restore. Thin: each command calls the store, the
+engine or the export pipeline and prints.
 
 stdout carries data (tables, or `--json` arrays for scripts); stderr carries diagnostics. Store
 errors are reported with what to do, never with clinical text.
@@ -168,6 +168,83 @@ def show(
 
     title = f"{stored.id} ({stored.visit.visit.date}, revision {stored.revision})"
     Console().print(render_assessment(assessment, title=title))
+
+
+@records_app.command("delete-visit")
+def delete_visit(
+    ctx: typer.Context,
+    visit_id: Annotated[str, typer.Argument(metavar="VISIT", help="Visit id, e.g. p-0001-v2.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a visit: it is moved aside (never destroyed) and `undelete-visit` restores it."""
+    with reported():
+        store = store_from(ctx)
+        stored = store.get_visit(visit_id)  # an unknown id fails here, before any question
+        what = f"{stored.id} ({stored.visit.visit.date}, {stored.visit.visit.type})"
+        if not yes and not typer.confirm(f"Delete visit {what}?", default=False):
+            typer.echo("Nothing was deleted.", err=True)
+            raise typer.Exit(code=1)
+        where = store.delete_visit(visit_id)
+    typer.echo(f"Deleted visit {what}; it is kept in {where}.")
+    typer.echo(f"Restore it with: painclinic undelete-visit {stored.id}")
+
+
+@records_app.command("undelete-visit")
+def undelete_visit(
+    ctx: typer.Context,
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[VISIT | PATIENT]",
+            help="The deleted visit to restore; with --list, a patient id (all when left out).",
+        ),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the deleted visits instead of restoring one.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list: a JSON array.")] = False,
+) -> None:
+    """Restore a deleted visit under its own id, as it was when deleted.
+
+    `painclinic undelete-visit p-0001-v2` restores that visit; `painclinic undelete-visit
+    --list [PATIENT]` lists what can be restored. A visit whose id is taken, or whose patient
+    was deleted, is refused and nothing changes.
+    """
+    if list_:
+        with reported():
+            found = store_from(ctx).deleted_visits(target)
+        rows = [
+            {
+                "id": d.id,
+                "patient": d.patient_id,
+                "date": d.date.isoformat() if d.date else None,
+                "deleted_at": d.deleted_at.isoformat(),
+                "revision": d.revision,
+            }
+            for d in found
+        ]
+        if as_json:
+            print_json(rows)
+            return
+        if not found:
+            typer.echo("No deleted visits.", err=True)
+            return
+        print_table(
+            ["Visit", "Patient", "Visit date", "Deleted at"],
+            [
+                [d.id, d.patient_id, str(d.date or ""), d.deleted_at.isoformat(timespec="seconds")]
+                for d in found
+            ],
+        )
+        return
+    if target is None:
+        raise fail("give the VISIT to restore, or --list to see the deleted visits")
+    with reported():
+        restored = store_from(ctx).restore_visit(target)
+    typer.echo(
+        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision "
+        f"{restored.revision})."
+    )
 
 
 @records_app.command()

@@ -14,6 +14,7 @@ from painclinic.engine.localization import localize
 from painclinic.engine.mechanism import classify
 from painclinic.engine.medsafety import drug_cautions, medication_totals
 from painclinic.engine.plan import build_plan
+from painclinic.engine.reconcile import current_drug_alerts, taken_and_avoided
 from painclinic.engine.redflags import find_red_flags
 from painclinic.engine.scores import score_visit
 from painclinic.knowledge import KnowledgeBase, load_knowledge
@@ -49,10 +50,14 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         facts, (kb.conditions[leading.id].mechanism, leading.label) if leading else None
     )
     plan = build_plan(kb, facts, red_flags)
+    taken_avoided = taken_and_avoided(visit, kb, facts, plan.avoid_bases)
     alerts = []
+    reconciling = []
     for aid, rule in kb.alerts.items():
         holds, used = evaluate(rule.when, facts)
-        if holds:
+        if holds and rule.detail == "current_drugs":
+            reconciling.append((aid, rule))  # after the others: it defers to those that fired
+        elif holds:
             why = evidence_for(used, facts)
             message = rule.message.strip() + (f" Here: {'; '.join(why)}." if why else "")
             if rule.detail == "asra_holds":
@@ -60,6 +65,9 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
             alerts.append(
                 Alert(id=aid, severity=rule.severity, message=message, source=rule.source)
             )
+    fired = {a.id for a in alerts}
+    for aid, rule in reconciling:
+        alerts += current_drug_alerts(aid, rule, kb, taken_avoided, fired)
     severity = {"high": 0, "moderate": 1, "low": 2}
     alerts.sort(key=lambda a: severity[a.severity])
     assessment = Assessment(

@@ -13,21 +13,37 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Literal
 
 from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.knowledge import KnowledgeBase, TreatmentDef
 from painclinic.model import TRACKS, Avoid, RedFlag, Track, TrackItem
+
+IfTaken = Literal["contraindicated", "review", "adding"]
+
+
+@dataclass(frozen=True)
+class AvoidBasis:
+    """One rule's reason to avoid an item, kept apart from the others so that reconciling the
+    current medicines (engine/reconcile.py) can weigh each rule on its own."""
+
+    reason: str
+    sources: list[str]
+    if_taken: IfTaken = "review"
+    covered_by: str | None = None
 
 
 @dataclass
 class _Avoidance:
     reasons: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    bases: list[AvoidBasis] = field(default_factory=list)
 
-    def add(self, reason: str, sources: list[str]) -> None:
+    def add(self, reason: str, sources: list[str], basis: AvoidBasis | None = None) -> None:
         if reason not in self.reasons:
             self.reasons.append(reason)
         self.sources.extend(s for s in sources if s not in self.sources)
+        self.bases.append(basis or AvoidBasis(reason, list(sources)))
 
 
 @dataclass(frozen=True)
@@ -44,9 +60,11 @@ class PlanResult:
     tracks: dict[Track, list[TrackItem]]
     avoid: list[Avoid]
     deferred_reason: str | None
+    # Every avoided id with each rule's reason apart (reconciliation reads it).
+    avoid_bases: dict[str, list[AvoidBasis]] = field(default_factory=dict)
 
 
-def _class_members(kb: KnowledgeBase, class_id: str) -> set[str]:
+def class_members(kb: KnowledgeBase, class_id: str) -> set[str]:
     members = kb.avoid_classes.get(class_id)
     if members is None:
         return {class_id}
@@ -79,10 +97,11 @@ def _avoidances(
         sources: list[str],
         exempt: AbstractSet[str] = frozenset(),
         rank: int = 1,
+        basis: AvoidBasis | None = None,
     ) -> None:
-        avoid.setdefault(item, _Avoidance()).add(reason, sources)
+        avoid.setdefault(item, _Avoidance()).add(reason, sources, basis)
         if item in kb.avoid_classes:
-            blocked.append(Blocked(rank, reason, _class_members(kb, item) - exempt))
+            blocked.append(Blocked(rank, reason, class_members(kb, item) - exempt))
 
     for rule in kb.avoid_rules:
         holds, used = evaluate(rule.when, facts)
@@ -90,8 +109,9 @@ def _avoidances(
             continue
         why = evidence_for(used, facts)
         reason = rule.reason + (f" (here: {'; '.join(why)})" if why else "")
+        basis = AvoidBasis(reason, rule.source, rule.if_taken, rule.covered_by)
         for item in rule.avoid:
-            block(item, reason, rule.source, set(rule.exempt))
+            block(item, reason, rule.source, set(rule.exempt), basis=basis)
 
     for key, text in list(facts.items()):
         prefix, _, name = key.partition(":")
@@ -244,4 +264,5 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
             for i, a in sorted(avoid.items())
         ],
         deferred_reason=deferred_reason,
+        avoid_bases={i: a.bases for i, a in avoid.items()},
     )

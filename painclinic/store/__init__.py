@@ -27,6 +27,7 @@ from painclinic.store.errors import (
 )
 from painclinic.store.records import (
     ENV_VAR,
+    DeletedVisit,
     PatientSummary,
     Store,
     StoredVisit,
@@ -72,7 +73,19 @@ class RecordStore(Protocol):
 
     def visits(self, patient_id: str | None = None) -> list[VisitSummary]: ...
 
-    def delete_visit(self, visit_id: str) -> None: ...
+    def delete_visit(self, visit_id: str) -> Path | str:
+        """Move the visit aside (never destroyed), audited; returns where it went, and
+        `restore_visit` puts it back."""
+        ...
+
+    def deleted_visits(self, patient_id: str | None = None) -> list[DeletedVisit]:
+        """What was deleted (ids, visit dates, when), oldest deletion first."""
+        ...
+
+    def restore_visit(self, visit_id: str) -> StoredVisit:
+        """Put a deleted visit back under the same id, audited; a StoreError (nothing changed)
+        when the id is taken or the patient's file is gone."""
+        ...
 
     # ---------------------------------------------------------------- what else the clinic keeps
 
@@ -135,6 +148,7 @@ __all__ = [
     "SCHEMA",
     "ConflictError",
     "CorruptFileError",
+    "DeletedVisit",
     "LockedError",
     "NotFoundError",
     "PatientSummary",

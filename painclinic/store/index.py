@@ -54,9 +54,12 @@ def summary_entry(patient_id: str, tables: Tables) -> Entry:
             b, v = dt.date.fromisoformat(born), dt.date.fromisoformat(last_visit)
             age = v.year - b.year - ((v.month, v.day) < (b.month, b.day))
         plan = doc.get("record", {}).get("plan") or {}
+        # The worklist rule (painclinic/worklist.py): the latest visit's planned checkpoints
+        # that are not yet done. A done one has been dealt with and leaves every list.
         checkpoints = sorted(
             [c["date"], c.get("label", ""), f"{patient_id}-v{key}"]
             for c in plan.get("checkpoints", [])
+            if not c.get("done")
         )
     return {
         "schema": SCHEMA,

@@ -106,6 +106,17 @@ class StoredVisit:
     visit: Visit
 
 
+@dataclass(frozen=True)
+class DeletedVisit:
+    """A visit moved aside by `delete_visit`, which `restore_visit` can put back."""
+
+    id: str
+    patient_id: str
+    date: dt.date | None  # the visit's own date (None if the archived record lacks one)
+    deleted_at: dt.datetime
+    revision: int
+
+
 def resolve_data_dir(option: str | Path | None = None) -> Path:
     """--data-dir, else $PAINCLINIC_DATA, else the platform's per-user data folder."""
     if option is not None and str(option) != "":
@@ -279,7 +290,8 @@ class Store:
             found += [_visit_summary(pid, int(k), d) for k, d in tables.get("visits", {}).items()]
         return sorted(found, key=lambda v: (v.date, v.patient_id, int(v.id.rsplit("-v", 1)[1])))
 
-    def delete_visit(self, visit_id: str) -> None:
+    def delete_visit(self, visit_id: str) -> Path:
+        """Move the visit into deleted/ (returns that file); `restore_visit` puts it back."""
         patient_id, n = _split_visit_id(visit_id)
         if not self._patient_path(patient_id).exists():
             raise self._visit_not_found(visit_id)
@@ -296,6 +308,84 @@ class Store:
 
         self._save_patient_file(patient_id, change)
         self.audit("delete-visit", patient=patient_id, visit=visit_id)
+        return self._deleted_visits_path(patient_id)
+
+    def deleted_visits(self, patient_id: str | None = None) -> list[DeletedVisit]:
+        """The visits `delete_visit` moved aside (one patient's, or everyone's), the latest
+        deletion of each id, oldest deletion first. A copy whose visit is back in the patient
+        file (a delete or restore interrupted between its two steps) is not listed."""
+        if patient_id is not None:
+            paths = [self._deleted_visits_path(_check_patient_id(patient_id))]
+        elif self._deleted.is_dir():
+            paths = sorted(self._deleted.glob("*-deleted.json"))
+        else:
+            paths = []
+        found: list[DeletedVisit] = []
+        for path in paths:
+            pid = path.name.removesuffix("-deleted.json")
+            if not _PATIENT_ID.fullmatch(pid):
+                continue
+            live = self._live_visits(pid)
+            for n, (_, doc) in self._archived(pid).items():
+                if _same_saved(live.get(str(n)), doc):
+                    continue
+                info = (doc.get("record") or {}).get("visit") or {}
+                found.append(
+                    DeletedVisit(
+                        id=f"{pid}-v{n}",
+                        patient_id=pid,
+                        date=dt.date.fromisoformat(info["date"]) if info.get("date") else None,
+                        deleted_at=dt.datetime.fromisoformat(doc["deleted_at"]),
+                        revision=doc.get("revision", 0),
+                    )
+                )
+        return sorted(found, key=lambda d: (d.deleted_at, d.id))
+
+    def restore_visit(self, visit_id: str) -> StoredVisit:
+        """Put a deleted visit back under its own id, as it was when deleted (same revision),
+        audited `restore-visit`. Refuses when the patient file is gone or the id is taken."""
+        patient_id, n = _split_visit_id(visit_id)
+        archived = self._archived(patient_id).get(n)
+        if archived is None:
+            raise NotFoundError(
+                f"No deleted visit {visit_id} in {self._deleted}.",
+                "List what can be restored with `painclinic undelete-visit --list`.",
+            )
+        archive_key, doc = archived
+        if not self._patient_path(patient_id).exists():
+            raise StoreError(
+                f"Cannot restore visit {visit_id}: patient {patient_id} is not in {self.root}"
+                " (deleted or moved).",
+                f"Restore the patient's file first (deleted patients are kept in {self._deleted}),"
+                " then restore the visit.",
+            )
+        restored = {k: v for k, v in doc.items() if k not in ("visit_id", "deleted_at")}
+
+        def change(db: TinyDB) -> None:
+            patients, visits = db.table("patient"), db.table("visits")
+            current = visits.get(doc_id=n)
+            if current is not None and _same_saved(dict(current), doc):
+                return  # already back: an earlier restore stopped before clearing deleted/
+            if current is not None:
+                raise StoreError(
+                    f"Cannot restore visit {visit_id}: that id is taken by another visit"
+                    f" (revision {current.get('revision')}).",
+                    "Nothing was changed. The deleted copy stays in deleted/; compare the two"
+                    " with `painclinic show` before deciding.",
+                )
+            visits.insert(Document(restored, doc_id=n))
+            pdoc = dict(patients.get(doc_id=1) or _new_patient_doc(patient_id))
+            pdoc["visit_seq"] = max(pdoc.get("visit_seq", 0), n)  # numbers never repeat
+            patients.upsert(Document(pdoc, doc_id=1))
+
+        # The visit is committed to the patient file before its copy leaves deleted/, so a
+        # crash in between leaves it in both places (listed once, as live), never in neither.
+        self._save_patient_file(patient_id, change)
+        path = self._deleted_visits_path(patient_id)
+        with self._files.transaction(path, self._raise_unparseable) as db:
+            db.table("visits").remove(doc_ids=[archive_key])
+        self.audit("restore-visit", patient=patient_id, visit=visit_id)
+        return self.get_visit(visit_id)
 
     # ------------------------------------------------------------ index, backup, restore
 
@@ -542,8 +632,35 @@ class Store:
                 self._index.put(patient_id, entry)
                 self._index.clear_pending(patient_id)
 
+    def _deleted_visits_path(self, patient_id: str) -> Path:
+        return self._deleted / f"{patient_id}-deleted.json"
+
+    def _archived(self, patient_id: str) -> dict[int, tuple[int, dict[str, Any]]]:
+        """Visit number -> (archive doc id, archived doc) of its latest deletion."""
+        path = self._deleted_visits_path(patient_id)
+        tables = self._files.checked_snapshot(path, self._raise_unparseable) or {}
+        latest: dict[int, tuple[int, dict[str, Any]]] = {}
+        for key, doc in sorted(tables.get("visits", {}).items(), key=lambda kv: int(kv[0])):
+            match = _VISIT_ID.fullmatch(str(doc.get("visit_id", "")))
+            if match and match["patient"] == patient_id:
+                latest[int(match["n"])] = (int(key), doc)  # a later deletion replaces
+        return latest
+
+    def _live_visits(self, patient_id: str) -> dict[str, Any]:
+        try:
+            return dict(self._read_patient(patient_id).get("visits", {}))
+        except NotFoundError:
+            return {}
+
+    def _raise_unparseable(self, exc: Unparseable) -> Tables:
+        # deleted/ is the only copy of what it holds: never start it afresh here
+        raise StoreError(
+            f"{exc.path} cannot be read ({exc.reason}). Nothing was changed.",
+            "Restore the data folder from a backup (painclinic restore), or repair the file.",
+        )
+
     def _archive_deleted_visit(self, patient_id: str, visit_id: str, doc: dict[str, Any]) -> None:
-        path = self._deleted / f"{patient_id}-deleted.json"
+        path = self._deleted_visits_path(patient_id)
         make_dir(self._deleted)
 
         def corrupt(exc: Unparseable) -> Tables:
@@ -635,6 +752,14 @@ def _new_patient_doc(patient_id: str) -> dict[str, Any]:
 
 def _with_patient_id(visit: Visit, patient_id: str) -> Visit:
     return visit.model_copy(update={"patient": visit.patient.model_copy(update={"id": patient_id})})
+
+
+def _same_saved(live: dict[str, Any] | None, archived: dict[str, Any]) -> bool:
+    """Is the live visit the very revision that was archived (same revision, same save)?"""
+    return live is not None and (live.get("revision"), live.get("saved_at")) == (
+        archived.get("revision"),
+        archived.get("saved_at"),
+    )
 
 
 def _conflict(visit_id: str, stored: dict[str, Any], base: int) -> ConflictError:
