@@ -135,6 +135,30 @@ class ResidentForm(Widget):
         accepted = [item for track in TRACKS for item in self._selected(f"rf-plan-{track}")]
         return ResidentPlan(accepted=accepted, avoid=self._selected("rf-avoid"))
 
+    # ------------------------------------------------------------ values in
+
+    def restore(self, assessment: ResidentAssessment, plan: ResidentPlan) -> None:
+        """Mark again what a saved, unfinished attempt had committed."""
+        lists = {
+            "rf-red-flags": assessment.red_flags,
+            "rf-roots": assessment.roots,
+            "rf-differential": assessment.differential,
+            "rf-avoid": plan.avoid,
+        }
+        for item in plan.accepted:
+            treatment = self.kb.treatments.get(item)
+            if treatment is not None:
+                lists.setdefault(f"rf-plan-{treatment.track}", []).append(item)
+        for id, values in lists.items():
+            widget = self.query_one(f"#{id}", SelectionList)
+            for value in values:
+                widget.select(value)
+        if assessment.mechanism:
+            for button in self.query_one(RadioSet).query(MarkedRadioButton):
+                if button.id == f"rf-mech-{assessment.mechanism}":
+                    button.value = True
+        self._summary()
+
     # ------------------------------------------------------------ summary
 
     @on(SelectionList.SelectedChanged)
