@@ -371,17 +371,58 @@ def resident_key(resident: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", resident.lower()).strip("-")[:80] or "resident"
 
 
-def save_attempt(store: RecordStore, attempt: Attempt, report: ScoreReport) -> None:
-    """Append one scored attempt to the resident's history in the store."""
-    entry = {"attempt": attempt.model_dump(mode="json"), "report": report.model_dump(mode="json")}
+def save_attempt(
+    store: RecordStore, attempt: Attempt, report: ScoreReport, attempt_id: str | None = None
+) -> None:
+    """Append one scored attempt to the resident's history in the store. With the id its
+    drafts were saved under, the scored entry also closes the draft (see `save_draft`)."""
+    entry: dict[str, Any] = {
+        "attempt": attempt.model_dump(mode="json"),
+        "report": report.model_dump(mode="json"),
+    }
+    if attempt_id is not None:
+        entry["attempt_id"] = attempt_id
     store.save_attempt(resident_key(attempt.resident), entry)
 
 
+# An attempt in progress is kept as it changes, as entries in the same history marked
+# `in_progress` under an `attempt_id`; the latest entry of an id is its state. The store's
+# attempts API only appends, so each change adds an entry (a store call that replaced a
+# draft in place would keep the file smaller).
+
+
+def save_draft(store: RecordStore, attempt: Attempt, attempt_id: str) -> None:
+    """Keep an unfinished attempt (what was asked, examined and committed so far)."""
+    entry = {
+        "attempt_id": attempt_id,
+        "in_progress": True,
+        "attempt": attempt.model_copy(update={"finished_at": None}).model_dump(mode="json"),
+    }
+    store.save_attempt(resident_key(attempt.resident), entry)
+
+
+def open_draft(store: RecordStore, resident: str, case_id: str) -> tuple[str, Attempt] | None:
+    """The resident's latest unfinished attempt at a case, with its id (None if there is none:
+    never started, or finished and scored since)."""
+    latest: dict[str, dict[str, Any]] = {}
+    for entry in store.attempts(resident_key(resident)):
+        attempt_id = entry.get("attempt_id")
+        if isinstance(attempt_id, str):
+            latest.pop(attempt_id, None)  # re-inserted last: the dict is in order of change
+            latest[attempt_id] = entry
+    for attempt_id, entry in reversed(latest.items()):
+        if entry.get("in_progress") and entry["attempt"].get("case") == case_id:
+            return attempt_id, Attempt.model_validate(entry["attempt"])
+    return None
+
+
 def attempts(store: RecordStore, resident: str | None = None) -> list[tuple[Attempt, ScoreReport]]:
+    """The scored attempts (drafts of unfinished ones are not attempts yet)."""
     entries = store.attempts(resident_key(resident) if resident else None)
     return [
         (Attempt.model_validate(e["attempt"]), ScoreReport.model_validate(e["report"]))
         for e in entries
+        if not e.get("in_progress") and "report" in e
     ]
 
 

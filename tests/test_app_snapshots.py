@@ -37,9 +37,7 @@ def test_patients_screen(snap_compare, demo_app: PainClinicApp) -> None:
 
 
 @pytest.mark.parametrize("tab", ["history", "exam", "body_map", "assessment"])
-def test_visit_tabs_of_seed_case_1(
-    snap_compare, demo_app: PainClinicApp, settle, tab: str
-) -> None:
+def test_visit_tabs_of_seed_case_1(snap_compare, demo_app: PainClinicApp, settle, tab: str) -> None:
     app = demo_app
 
     async def open_visit(pilot) -> None:
@@ -69,3 +67,16 @@ def test_body_map_with_markings_at_80_by_24(snap_compare, demo_app: PainClinicAp
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_visit)
+
+
+def test_new_patient_dialog_with_one_comorbidity_ticked(
+    snap_compare, demo_app: PainClinicApp
+) -> None:
+    """Sex 'male' chosen and GERD ticked read `(*)` and `[x]`, the others `( )` and `[ ]`."""
+
+    async def fill(pilot) -> None:
+        await pilot.press("n", "tab", "tab", "right", "space")  # name, age, sex: male
+        await pilot.press("tab", "tab", "tab", "down", "space")  # comorbidities: GERD
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=fill)

@@ -5,7 +5,8 @@ items and red flags (the case's finding replaces whatever key was pressed and th
 in `asked`), examining (both sides revealed, the item lands in `examined` without its side),
 committing an assessment and plan, finishing, the score screen and the saved attempt, the
 Markdown export. Then: finishing a red-flag case without asking shows the CRITICAL MISS; the
-engine's suggestions never reach the practice screen; the list filters; leaving saves nothing.
+engine's suggestions never reach the practice screen; the list filters; leaving keeps the
+attempt in progress and reopening the case continues it.
 
 The teaching cases in data/cases/ are written separately; these tests use two small fixture
 cases under tests/fixtures/practice_cases/ so they do not depend on them.
@@ -325,22 +326,96 @@ async def test_suggestions_stay_hidden(app_factory: AppFactory) -> None:
         assert all(not lst.selected for lst in form.query(SelectionList))
 
 
-async def test_leaving_saves_nothing(app_factory: AppFactory) -> None:
+async def test_leaving_keeps_the_attempt_and_reopening_continues_it(
+    app_factory: AppFactory,
+) -> None:
+    """M12: the attempt is saved as it goes; enter in the leave dialog keeps working; the
+    same case opened again offers to continue, and the asked questions are still asked."""
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_case(pilot, "fx-s1-radiculopathy")
+        await ask(pilot, screen, "history.red_flags.saddle_anesthesia")
+        await ask(pilot, screen, "history.pain.worst")
         await pilot.press("f3")  # the exam grid has no escape of its own
         await pilot.pause()
-        await pilot.press("escape")
+        await focus_on(pilot, screen.query_one(ExamGrid).cell("exam.reflexes.achilles.right"))
+        await pilot.press("enter")
+        await pilot.press("f4")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("escape")  # keep working
+        form = screen.query_one(ResidentForm)
+        await mark(pilot, form.query_one("#rf-mechanism", RadioSet), "neuropathic")
+        await mark(
+            pilot, form.query_one("#rf-plan-rehabilitation", SelectionList), "physical_therapy"
+        )
+        asked, examined = list(screen.run.asked), list(screen.run.examined)
+        assert asked == ["history.red_flags.saddle_anesthesia", "history.pain.worst"]
+
+        await pilot.press("f3", "escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "Nothing of this attempt is saved" not in dialog.question
+        assert "saved" in dialog.question
+        await pilot.press("enter")  # enter = keep working
         await pilot.pause()
         assert app.screen is screen
-        await pilot.press("escape", "enter")
+        await pilot.press("escape", "y")  # leave
         await pilot.pause()
-        assert isinstance(app.screen, PracticeCasesScreen)
-        assert attempts(app.store, RESIDENT) == []
+        cases = app.screen
+        assert isinstance(cases, PracticeCasesScreen)
+        assert attempts(app.store, RESIDENT) == []  # not scored: not in the history
+
+        await pilot.press("enter")  # the same case again
+        await pilot.pause()
+        offer = app.screen
+        assert isinstance(offer, ConfirmDialog)
+        assert "unfinished attempt at this case (asked 2, examined 1)" in offer.question
+        await pilot.press("enter")  # continue it
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, PracticeVisitScreen) and again is not screen
+        assert again.run.asked == asked and again.run.examined == examined
+        assert again.run.record["history"]["pain"] == {"worst": 9}
+        assert "Asked 2 items, examined 1" in text_of(again.query_one("#practice-counter"))
+        form = again.query_one(ResidentForm)
+        assert form.mechanism() == "neuropathic"
+        assert form.plan().accepted == ["physical_therapy"]
+        # one more question, then finish: the scored attempt has all of it, once
+        await ask(pilot, again, "history.radiation", "space")
+        score = await finish(pilot)
+        saved = attempts(app.store, RESIDENT)
+        assert len(saved) == 1 and saved[0][0].asked == [*asked, "history.radiation"]
+        assert score.attempt.examined == examined
+        # scored: nothing is offered any more
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeVisitScreen)
+        assert app.screen.run.asked == []
+
+
+async def test_starting_afresh_keeps_the_unfinished_attempt(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(pilot, "fx-s1-radiculopathy")
+        await ask(pilot, screen, "history.pain.worst")
+        await pilot.press("f3", "escape", "y")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # start afresh
+        await pilot.pause()
+        fresh = app.screen
+        assert isinstance(fresh, PracticeVisitScreen) and fresh.run.asked == []
+        # nothing asked in the fresh one yet: leaving and coming back offers the old one
+        await pilot.press("f3", "escape", "y")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "asked 1" in app.screen.question
 
 
 async def test_case_list_filters(app_factory: AppFactory) -> None:
@@ -394,7 +469,7 @@ async def test_start_practice_opens_the_case_over_the_list(app_factory: AppFacto
         await pilot.pause()
         assert isinstance(app.screen, PracticeVisitScreen)
         assert app.screen.resident == RESIDENT
-        await pilot.press("f3", "escape", "enter")  # leave
+        await pilot.press("f3", "escape", "y")  # leave (enter would keep working)
         await pilot.pause()
         cases = app.screen
         assert isinstance(cases, PracticeCasesScreen)

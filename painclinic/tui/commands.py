@@ -37,7 +37,20 @@ class PatientCommands(ScreenCommands):
     COMMANDS: ClassVar[list[tuple[str, str, str]]] = [
         ("New patient", "Register a new patient", "new_patient"),
         ("Search patients", "Find a patient by name or id", "focus_search"),
+        ("Worklist", "Due and overdue checkpoints across patients", "worklist"),
         ("Practice cases", "Resident practice: teaching cases", "practice"),
+    ]
+
+
+class WorklistCommands(ScreenCommands):
+    """On the worklist: the three filters, mark done, back to the patients."""
+
+    COMMANDS: ClassVar[list[tuple[str, str, str]]] = [
+        ("Show overdue", "Only checkpoints past their date", "show('overdue')"),
+        ("Show due this week", "Overdue and due within 7 days", "show('week')"),
+        ("Show all checkpoints", "Every planned checkpoint, by date", "show('all')"),
+        ("Mark checkpoint done", "Record the highlighted checkpoint as done today", "mark_done"),
+        ("Open visit", "The visit that planned the highlighted checkpoint", "open_visit"),
     ]
 
 

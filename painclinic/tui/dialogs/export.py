@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, OptionList, Static
 
 from painclinic.notes import FORMATS
+from painclinic.tui.widgets.marks import MarkedCheckbox
 
 
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
@@ -21,7 +22,7 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
         with Vertical():
             yield Static("[b]Export the visit note[/b]  (enter to write, escape to cancel)")
             yield OptionList(*[f"{f.key}: {f.title}" for f in FORMATS.values()], id="formats")
-            yield Checkbox("De-identify (names removed, dates shifted)", id="deidentify")
+            yield MarkedCheckbox("De-identify (names removed, dates shifted)", id="deidentify")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -14,7 +14,6 @@ from textual.widgets import (
     Button,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     SelectionList,
     Static,
@@ -23,6 +22,7 @@ from textual.widgets import (
 
 from painclinic.knowledge import load_knowledge
 from painclinic.model import Medication, Patient
+from painclinic.tui.widgets.marks import MarkedRadioButton, MarkedSelectionList
 
 
 def parse_medications(text: str) -> tuple[list[Medication], list[str]]:
@@ -79,13 +79,13 @@ class NewPatientDialog(ModalScreen[Patient | None]):
             yield Label("Sex")
             with RadioSet(id="sex"):
                 for sex in ("female", "male", "other"):
-                    yield RadioButton(sex, id=f"sex-{sex}")
+                    yield MarkedRadioButton(sex, id=f"sex-{sex}")
             yield Label("Occupation")
             yield Input(id="occupation")
             yield Label("Pregnancy weeks (if pregnant)")
             yield Input(id="pregnancy_weeks", type="integer", placeholder="blank if not pregnant")
             yield Label("Comorbidities (space to tick)")
-            yield SelectionList[str](
+            yield MarkedSelectionList[str](
                 *[(label, cid) for cid, label in kb.vocab["comorbidities"].items()],
                 id="comorbidities",
             )

@@ -4,7 +4,7 @@ Same split as the clinic's assessment pane (diagnosis on the left, plan on the r
 nothing is suggested and nothing is preselected: every list holds every option of the
 knowledge base in alphabetical order, so the order gives no hint. Red flags, root levels,
 differential, plan items (one list per track) and items to avoid are `SelectionList`s (space
-marks an option); the primary mechanism is a `RadioSet`.
+marks an option; drawn `[x]` / `[ ]`); the primary mechanism is a `RadioSet`.
 
 Messages up: `Changed` after every mark. The screen reads `assessment()` and `plan()` when
 the resident finishes.
@@ -21,12 +21,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import RadioSet, SelectionList, Static
 
 from painclinic import checklist as logic
 from painclinic.knowledge import KnowledgeBase
 from painclinic.model import TRACKS
 from painclinic.practice import ResidentAssessment, ResidentPlan
+from painclinic.tui.widgets.marks import MarkedRadioButton, MarkedSelectionList
 
 MECHANISMS = ("nociceptive", "neuropathic", "nociplastic", "mixed")
 
@@ -44,21 +45,11 @@ class ResidentForm(Widget):
         border-title-color: $foreground; border-title-style: bold;
         &:focus, &:focus-within { border: round $border; }
     }
-    /* an unmarked box is empty; a marked one carries its X (not colour alone) */
-    ResidentForm SelectionList > .selection-list--button,
-    ResidentForm SelectionList > .selection-list--button-highlighted {
-        color: $panel; background: $panel;
-    }
-    ResidentForm SelectionList > .selection-list--button-selected,
-    ResidentForm SelectionList > .selection-list--button-selected-highlighted {
-        color: $text-success; background: $panel; text-style: bold;
-    }
+    /* marks read [x] / [ ] and (*) / ( ) (widgets/marks.py): not colour alone */
     /* the blurred cursor row is not a mark: only the focused list shows its cursor */
     ResidentForm SelectionList:blur > .option-list--option-highlighted {
         background: transparent; color: $foreground; text-style: none;
     }
-    ResidentForm RadioButton > .toggle--button { color: $panel; background: $panel; }
-    ResidentForm RadioButton.-on > .toggle--button { color: $text-success; text-style: bold; }
     ResidentForm RadioSet { width: 1fr; }
     ResidentForm #rf-red-flags { height: 10; }
     ResidentForm #rf-roots { height: 8; }
@@ -80,7 +71,7 @@ class ResidentForm(Widget):
         self.root_options = [f"{root} {side}" for root in roots for side in logic.SIDES]
 
     def _list(self, title: str, options: list[tuple[str, str]], id: str, classes: str = ""):
-        widget: SelectionList[str] = SelectionList(*options, id=id, classes=classes)
+        widget: SelectionList[str] = MarkedSelectionList(*options, id=id, classes=classes)
         widget.border_title = title
         return widget
 
@@ -95,7 +86,7 @@ class ResidentForm(Widget):
                 yield Static("YOUR WORKING DIAGNOSIS", classes="rf-heading")
                 yield self._list("Red flags present", by_label(kb.red_flags), "rf-red-flags")
                 mechanism = RadioSet(
-                    *(RadioButton(m.capitalize(), id=f"rf-mech-{m}") for m in MECHANISMS),
+                    *(MarkedRadioButton(m.capitalize(), id=f"rf-mech-{m}") for m in MECHANISMS),
                     id="rf-mechanism",
                 )
                 mechanism.border_title = "Primary mechanism"
@@ -143,6 +134,30 @@ class ResidentForm(Widget):
     def plan(self) -> ResidentPlan:
         accepted = [item for track in TRACKS for item in self._selected(f"rf-plan-{track}")]
         return ResidentPlan(accepted=accepted, avoid=self._selected("rf-avoid"))
+
+    # ------------------------------------------------------------ values in
+
+    def restore(self, assessment: ResidentAssessment, plan: ResidentPlan) -> None:
+        """Mark again what a saved, unfinished attempt had committed."""
+        lists = {
+            "rf-red-flags": assessment.red_flags,
+            "rf-roots": assessment.roots,
+            "rf-differential": assessment.differential,
+            "rf-avoid": plan.avoid,
+        }
+        for item in plan.accepted:
+            treatment = self.kb.treatments.get(item)
+            if treatment is not None:
+                lists.setdefault(f"rf-plan-{treatment.track}", []).append(item)
+        for id, values in lists.items():
+            widget = self.query_one(f"#{id}", SelectionList)
+            for value in values:
+                widget.select(value)
+        if assessment.mechanism:
+            for button in self.query_one(RadioSet).query(MarkedRadioButton):
+                if button.id == f"rf-mech-{assessment.mechanism}":
+                    button.value = True
+        self._summary()
 
     # ------------------------------------------------------------ summary
 

@@ -7,10 +7,16 @@ as asked or examined, and the case's finding is revealed by loading a record tha
 what was revealed so far (`PracticeRun`). Relevance (which sections and questions show) comes
 from that partial record. The engine's assessment, red-flag banner and suggestions are never
 computed here; `ctrl+s` scores the attempt, saves it and shows the score screen.
+
+The attempt in progress is saved as it changes (each item asked or examined, each mark in the
+resident's own assessment), so leaving, a closed terminal or a crash loses nothing: opening
+the same case again offers to continue it.
 """
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 from textual import on
@@ -23,7 +29,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static, TabbedConte
 
 from painclinic import checklist as logic
 from painclinic.knowledge import load_knowledge
-from painclinic.practice import TeachingCase, save_attempt, score
+from painclinic.practice import Attempt, TeachingCase, open_draft, save_attempt, save_draft, score
 from painclinic.store import StoreError
 from painclinic.tui.dialogs.confirm import ConfirmDialog
 from painclinic.tui.messages import FieldChanged
@@ -75,6 +81,9 @@ class PracticeVisitScreen(ClinicScreen):
         self.run = PracticeRun(case, self.kb)
         self.labels = item_labels(self.kb)
         self.last: tuple[str, Any] | None = None
+        self.attempt_id = uuid.uuid4().hex  # replaced by a draft's id when one is continued
+        self._saved = ""  # the draft as last saved (set on mount): unchanged is not saved again
+        self._save_failed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,6 +113,8 @@ class PracticeVisitScreen(ClinicScreen):
             self.call_after_refresh(self._prepare_lists)
 
         self.watch(pages, "current", page_opened)
+        self._saved = self._draft_json()  # a case opened and left untouched saves nothing
+        self._offer_draft()
 
     # ------------------------------------------------------------ pushing data down
 
@@ -189,6 +200,7 @@ class PracticeVisitScreen(ClinicScreen):
         self._load()
         self._show_in_field(item, value)
         self._counter()
+        self._autosave()
 
     def _show_in_field(self, item: str, value: Any) -> None:
         """A text field keeps what is typed while it has focus: put the case's answer in it."""
@@ -241,6 +253,67 @@ class PracticeVisitScreen(ClinicScreen):
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
 
+    # ------------------------------------------------------------ keeping the attempt
+
+    def _offer_draft(self) -> None:
+        try:
+            found = open_draft(self.app.store, self.resident, self.case.id)
+        except (OSError, StoreError):
+            return  # nothing to continue from; this attempt still saves as it goes
+        if found is None:
+            return
+        attempt_id, draft = found
+        what = f"asked {len(draft.asked)}, examined {len(draft.examined)}"
+
+        def chosen(resume: bool | None) -> None:
+            if resume:
+                self._continue(attempt_id, draft)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"You have an unfinished attempt at this case ({what}). Continue it?",
+                "Continue it",
+                "Start afresh (the unfinished one is kept)",
+            ),
+            chosen,
+        )
+
+    def _continue(self, attempt_id: str, draft: Attempt) -> None:
+        self.attempt_id = attempt_id
+        for item in (*draft.asked, *draft.examined):
+            self.run.ask(item)
+        self._load()
+        self.query_one(ResidentForm).restore(draft.assessment, draft.plan)
+        self._counter()
+        self._saved = self._draft_json()
+
+    def _current(self) -> Attempt:
+        form = self.query_one(ResidentForm)
+        return self.run.attempt(self.resident, form.assessment(), form.plan())
+
+    def _draft_json(self) -> str:
+        attempt = self._current()
+        return json.dumps(attempt.model_dump(mode="json", exclude={"finished_at"}), sort_keys=True)
+
+    def _autosave(self) -> None:
+        current = self._draft_json()
+        if current == self._saved:
+            return
+        try:
+            save_draft(self.app.store, self._current(), self.attempt_id)
+        except (OSError, StoreError) as exc:
+            if not self._save_failed:  # say it once, not at every question
+                self.app.notify(
+                    f"This attempt could not be saved as it goes: {exc}", severity="error"
+                )
+            self._save_failed = True
+            return
+        self._saved, self._save_failed = current, False
+
+    @on(ResidentForm.Changed)
+    def _committed(self, event: ResidentForm.Changed) -> None:
+        self._autosave()
+
     # ------------------------------------------------------------ finishing
 
     def action_finish(self) -> None:
@@ -268,11 +341,10 @@ class PracticeVisitScreen(ClinicScreen):
     def _finish(self) -> None:
         from painclinic.tui.screens.practice.score import PracticeScoreScreen
 
-        form = self.query_one(ResidentForm)
-        attempt = self.run.attempt(self.resident, form.assessment(), form.plan())
+        attempt = self._current()
         report = score(self.case, attempt)
         try:
-            save_attempt(self.app.store, attempt, report)
+            save_attempt(self.app.store, attempt, report, self.attempt_id)
         except (OSError, StoreError) as exc:
             self.app.notify(f"The attempt could not be saved: {exc}", severity="error")
         self.app.switch_screen(PracticeScoreScreen(self.case, attempt, report))
@@ -282,9 +354,14 @@ class PracticeVisitScreen(ClinicScreen):
             if yes:
                 self.app.pop_screen()
 
+        self._autosave()
         self.app.push_screen(
             ConfirmDialog(
-                "Leave this case? Nothing of this attempt is saved.", "Leave", "Keep working"
+                "Leave this case? Your attempt so far is saved: open the case again to "
+                "continue it.",
+                "Leave",
+                "Keep working",
+                default=False,  # enter keeps working: a stray enter never leaves the case
             ),
             chosen,
         )
