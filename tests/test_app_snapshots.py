@@ -80,3 +80,28 @@ def test_new_patient_dialog_with_one_comorbidity_ticked(
         await pilot.pause()
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=fill)
+
+
+def test_emergency_visit_assessment_at_80_by_24(snap_compare, demo_app: PainClinicApp) -> None:
+    """Small terminal, cauda equina: one line a flag, ACT NOW on top, the avoid list in view."""
+    app = demo_app
+
+    async def open_visit(pilot) -> None:
+        app.open_visit("demo-04-v1", tab="assessment")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_visit)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_follow_up_history(
+    snap_compare, demo_app: PainClinicApp, settle, size: tuple[int, int]
+) -> None:
+    """'Since the last visit': one closed line at 80x24, open at 120x40."""
+    app = demo_app
+
+    async def open_visit(pilot) -> None:
+        app.open_visit("demo-01-v3", tab="history")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_visit)

@@ -24,7 +24,7 @@ import painclinic
 from painclinic.model import Added, Declined, Plan, PlannedCheckpoint, Visit
 from painclinic.tui.dialogs.plan import AddItemDialog, CheckpointDateDialog, DeclineDialog
 from painclinic.tui.messages import PlanChanged
-from painclinic.tui.widgets.assessment_pane import AssessmentPane
+from painclinic.tui.widgets.assessment_pane import AssessmentPane, track_rows
 from painclinic.tui.widgets.checkpoint_list import CheckpointList
 from painclinic.tui.widgets.goal_list import GoalList
 from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
@@ -139,7 +139,7 @@ async def test_accept_posts_whole_plan_with_the_item_accepted() -> None:
         # The first decision created a plan; the highlight stayed on the item across the reload.
         assert tracks.current is not None and tracks.current.key == item.key
         assert tracks.current.state == "accepted"
-        assert shown_option(tracks).startswith("[✓ accepted]")
+        assert shown_option(tracks).startswith("▶ [✓ accepted]")  # the marker: where the cursor is
 
 
 @pytest.mark.asyncio
@@ -381,7 +381,7 @@ async def test_checkpoint_accept_and_remove() -> None:
         await pilot.pause()
         assert [c.label for c in app.plans[-1].checkpoints] == [row.label]
         assert cps.current.planned and cps.check_action("request", ("accept",)) is False
-        await pilot.press("x")
+        await pilot.press("delete")
         await pilot.pause()
         assert app.plans[-1].checkpoints == []
         assert not cps.current.planned  # back among the proposals
@@ -426,3 +426,301 @@ def test_snapshot_banner_with_emergency(snap_compare) -> None:
     """Cauda equina: three emergency flags, the first acknowledged, the next waiting."""
     app = Harness(visit_of("cauda-equina-emergency.yaml"), acknowledged={"saddle_anesthesia"})
     assert snap_compare(app, terminal_size=SIZE)
+
+
+# ---------------------------------------------------------------- red flags lead the plan (M4)
+
+
+def lines_of(widget: Widget) -> list[str]:
+    """The visible text lines of a widget, as a monochrome terminal shows them."""
+    return [widget.render_line(y).text for y in range(widget.scrollable_content_region.height)]
+
+
+def in_view(tracks: TrackList) -> bool:
+    """Is every line of the highlighted option inside the list's viewport?"""
+    top = tracks._index_to_line[tracks.highlighted]
+    bottom = top + tracks._heights[tracks.highlighted]
+    height = tracks.scrollable_content_region.height
+    return tracks.scroll_y <= top and bottom <= tracks.scroll_y + height
+
+
+def test_the_items_that_act_on_a_red_flag_are_the_knowledge_base_s_referrals() -> None:
+    from painclinic.knowledge import load_knowledge
+    from painclinic.tui.widgets.assessment_pane import acts_on_red_flag
+
+    kb = load_knowledge()
+    assert {t for t in kb.treatments if acts_on_red_flag(t)} == {
+        "emergency_referral",
+        "urgent_mri",
+        "surgical_consult",
+    }
+
+
+@pytest.mark.asyncio
+async def test_under_an_emergency_the_referral_leads_the_tracks_highlighted_and_in_view() -> None:
+    app = Harness(visit_of("cauda-equina-emergency.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tracks = app.pane.query_one(TrackList)
+        rows = tracks.rows
+        assert rows[0].kind == "heading" and rows[0].label.startswith("act now: emergency")
+        assert [r.item_id for r in rows[1:3]] == ["emergency_referral", "surgical_consult"]
+        assert tracks.current.item_id == "emergency_referral" and in_view(tracks)
+        shown_lines = lines_of(tracks)
+        assert shown_lines[0].startswith("ACT NOW: EMERGENCY RED FLAG")
+        assert shown_lines[1].startswith("▶ [ ] suggested Emergency referral today")
+        # Only once: the coordination track no longer repeats them.
+        assert [r.item_id for r in rows].count("emergency_referral") == 1
+        coordination = [r for r in rows if r.track == "coordination" and not r.urgent]
+        assert "see ACT NOW above" in coordination[-1].label
+
+
+@pytest.mark.asyncio
+async def test_a_red_flag_turning_yes_moves_the_highlight_to_act_now() -> None:
+    quiet = visit_of("lumbar-s1-radiculopathy.yaml")
+    app = Harness(quiet)
+    async with app.run_test(size=SIZE) as pilot:
+        tracks = app.pane.query_one(TrackList)
+        await pilot.press("end")
+        await pilot.pause()
+        assert tracks.scroll_y > 0 or tracks.max_scroll_y == 0
+        urgent = visit_of("cauda-equina-emergency.yaml")
+        app.pane.load(painclinic.assess(urgent), None, urgent)
+        await pilot.pause()
+        await pilot.pause()
+        assert tracks.current.item_id == "emergency_referral"
+        assert tracks.scroll_y == 0 and in_view(tracks)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_highlighted_track_item_stays_in_view_with_down_end_pagedown(size) -> None:
+    app = Harness(visit_of("knee-oa-oral-nsaid-suggestable.yaml"))
+    async with app.run_test(size=size) as pilot:
+        tracks = app.pane.query_one(TrackList)
+        assert tracks.max_scroll_y > 0, "the case must not fit: nothing to scroll"
+        for key in ["end", "home", "pagedown", "pagedown", "home", *["down"] * 12, "up"]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert in_view(tracks), f"after {key}"
+        await pilot.press("end")
+        await pilot.pause()
+        assert tracks.current.key == next(r.key for r in reversed(tracks.rows) if r.kind == "item")
+
+
+@pytest.mark.asyncio
+async def test_added_procedure_under_an_emergency_is_cautioned_like_a_suggested_one() -> None:
+    plan = Plan(added=[Added(track="interventional", label="Left L5 transforaminal ESI")])
+    app = Harness(visit_of("cauda-equina-emergency.yaml"), plan)
+    async with app.run_test(size=SIZE):
+        tracks = app.pane.query_one(TrackList)
+        row = next(r for r in tracks.rows if r.state == "added")
+        assert "Deferred while a red flag is unresolved" in row.caution
+        text = plain(tracks.get_option(row.key).prompt)
+        assert "added by the physician ! CAUTION: the assessment advises avoiding it" in text
+        # An added item where nothing is deferred carries no warning.
+        calm = Harness(visit_of("lumbar-s1-radiculopathy.yaml"), plan)
+        calm_rows = track_rows(calm.assessment, plan)
+        assert next(r for r in calm_rows if r.state == "added").caution == ""
+
+
+# ---------------------------------------------------------------- readable without colour
+
+
+@pytest.mark.asyncio
+async def test_the_highlighted_row_carries_a_marker_not_only_a_colour() -> None:
+    app = Harness(visit_of("lumbar-s1-radiculopathy.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        tracks = app.pane.query_one(TrackList)
+        cps = app.pane.query_one(CheckpointList)
+
+        def marked(widget: Widget, mark: str) -> list[str]:
+            return [line for line in lines_of(widget) if line.startswith(mark)]
+
+        first = marked(tracks, "▶ ")
+        assert len(first) == 1 and tracks.current.label in first[0]
+        await pilot.press("down")
+        await pilot.pause()
+        second = marked(tracks, "▶ ")
+        assert len(second) == 1 and second != first and tracks.current.label[:20] in second[0]
+        # Which list has the keyboard reads without colour too: ▶ focused, ▷ not.
+        assert marked(cps, "▷ ") and not marked(cps, "▶ ")
+        await pilot.press("tab", "tab")  # past the safety box
+        await pilot.pause()
+        assert cps.has_focus
+        assert len(marked(cps, "▶ ")) == 1 and marked(tracks, "▷ ") and not marked(tracks, "▶ ")
+
+
+# ---------------------------------------------------------------- checkpoints: done, re-dated
+
+
+@pytest.mark.asyncio
+async def test_x_marks_the_highlighted_planned_checkpoint_done_today_and_again_undone() -> None:
+    visit = visit_of("lumbar-s1-radiculopathy.yaml")
+    suggestion = painclinic.assess(visit).checkpoints[0]
+    plan = Plan(checkpoints=[PlannedCheckpoint(date=suggestion.date, label=suggestion.label)])
+    plan.checkpoints[0].about = suggestion.about
+    app = Harness(visit, plan)
+    app.today = lambda: dt.date(2026, 12, 9)  # type: ignore[attr-defined]
+    async with app.run_test(size=SIZE) as pilot:
+        cps = app.pane.query_one(CheckpointList)
+        cps.focus()
+        await pilot.pause()
+        assert cps.current.planned
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.plans[-1].checkpoints[0].done == dt.date(2026, 12, 9)
+        assert app.plans[-1].checkpoints[0].date == suggestion.date
+        line = next(line for line in lines_of(cps) if line.startswith("▶"))
+        assert line.startswith("▶ [✓ done 2026-12-09]")
+        assert f"was due {suggestion.date.isoformat()}" in plain(cps.highlighted_option.prompt)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.plans[-1].checkpoints[0].done is None
+        # A proposal cannot be done before it is planned.
+        proposals = [i for i, r in enumerate(cps.rows) if not r.planned]
+        cps.highlighted = proposals[0]
+        await pilot.pause()
+        assert cps.check_action("request", ("done",)) is False
+
+
+@pytest.mark.asyncio
+async def test_redating_a_4_week_review_to_3_weeks_renames_it_and_keeps_it_one_checkpoint() -> None:
+    visit = visit_of("chronic-lbp-no-red-flags.yaml")
+    app = Harness(visit)
+    async with app.run_test(size=SIZE) as pilot:
+        cps = app.pane.query_one(CheckpointList)
+        cps.focus()
+        row = next(r for r in cps.rows if r.label.startswith("4-week function review"))
+        cps.highlighted = cps.get_option_index(row.key)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        three_weeks = visit.visit.date + dt.timedelta(weeks=3)
+        await pilot.press("ctrl+u", *three_weeks.isoformat(), "enter")
+        await pilot.pause()
+        [planned] = app.plans[-1].checkpoints
+        assert planned.date == three_weeks
+        assert planned.label == row.label.replace("4-week", "3-week")
+        # The proposal it came from does not come back as a second "4-week" one.
+        assert not any(r.label.startswith("4-week function review") for r in cps.rows)
+        assert cps.current.planned and cps.current.label.startswith("3-week function review")
+        # Re-dated again (to 25 days), the interval is told in days.
+        await pilot.press("e")
+        await pilot.pause()
+        later = visit.visit.date + dt.timedelta(days=25)
+        await pilot.press("ctrl+u", *later.isoformat(), "enter")
+        await pilot.pause()
+        assert app.plans[-1].checkpoints[0].label.startswith("25-day function review")
+
+
+def test_relabel_rewrites_only_the_checkpoint_s_own_interval() -> None:
+    from painclinic.tui.widgets.checkpoint_list import relabel
+
+    assert relabel("4-week function review (pain, goals)", 28, 21) == (
+        "3-week function review (pain, goals)"
+    )
+    assert relabel("Duloxetine review at about 4 weeks", 28, 35) == (
+        "Duloxetine review at about 5 weeks"
+    )
+    assert relabel("Second cycle (12 weeks)", 84, 7) == "Second cycle (1 week)"
+    for label, days in [
+        ("Joint injection response review (4-6 weeks)", 42),  # a range
+        ("Glucose check 24-72 hours after the epidural steroid", 2),  # hours
+        ("First physical therapy session (within 7 days, after the injection)", 7),  # deadline
+        ("Opioid reassessment (at least every 3 months)", 42),  # not its interval
+    ]:
+        assert relabel(label, days, days + 5) == label
+
+
+@pytest.mark.asyncio
+async def test_a_date_typed_with_slashes_is_refused_with_the_date_it_means() -> None:
+    app = Harness(visit_of("lumbar-s1-radiculopathy.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        cps = app.pane.query_one(CheckpointList)
+        cps.focus()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CheckpointDateDialog)
+        await pilot.press("ctrl+u", *"30/12/2026")
+        await pilot.pause()
+        assert dialog.query_one(Input).value == "30/12/2026"  # nothing silently dropped
+        error = str(dialog.query_one("#error", Label).content)
+        assert "YYYY-MM-DD" in error and "Did you mean 2026-12-30?" in error
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and app.plans == []
+        await pilot.press("ctrl+u", *"05/12/2026")  # day or month first: no guess
+        await pilot.pause()
+        assert "Did you mean" not in str(dialog.query_one("#error", Label).content)
+
+
+# ---------------------------------------------------------------- small terminals (M3)
+
+
+@pytest.mark.asyncio
+async def test_at_80_by_24_the_flags_the_top_of_the_plan_and_the_avoid_list_are_on_screen() -> None:
+    app = Harness(visit_of("cauda-equina-emergency.yaml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        assert pane.has_class("-narrow") and pane.has_class("-short")
+        screen = app.screen.region
+        summary = pane.query_one("#ap-summary", Static)
+        assert summary.display and screen.contains_region(summary.region)
+        assert "!! EMERGENCY 3 red flags" in shown(summary)
+        assert not pane.query_one("#ap-left").display
+        tracks = pane.query_one(TrackList)
+        visible = lines_of(tracks)
+        assert visible[0].startswith("ACT NOW") and "Emergency referral today" in visible[1]
+        assert "Spinal surgical referral" in visible[2]
+        box = pane.query_one("#ap-safety-box")
+        assert screen.contains_region(box.region) and box.region.height >= 3
+        safety = lines_of(pane.query_one(SafetyPanel))
+        assert safety[0].startswith("MME/day") and safety[1].startswith("✗ Avoid: ")
+        checkpoints = pane.query_one(CheckpointList)
+        assert screen.contains_region(checkpoints.region) and checkpoints.region.height >= 3
+        # `w` shows the full working diagnosis in place of the plan, and `w` brings it back.
+        await pilot.press("w")
+        await pilot.pause()
+        left = pane.query_one("#ap-left")
+        assert left.display and left.region.width > 70
+        assert not pane.query_one("#ap-right").display
+        assert "Action: same-day emergency MRI" in shown(pane.query_one("#ap-diagnosis"))
+        await pilot.press("w")
+        await pilot.pause()
+        assert pane.query_one("#ap-right").display and tracks.has_focus
+
+
+@pytest.mark.asyncio
+async def test_wide_the_diagnosis_stays_beside_the_plan_and_w_does_nothing() -> None:
+    app = Harness(visit_of("lumbar-s1-radiculopathy.yaml"))
+    async with app.run_test(size=(120, 40)):
+        pane = app.pane
+        assert not pane.has_class("-narrow")
+        assert pane.query_one("#ap-left").display and not pane.query_one("#ap-summary").display
+        assert pane.check_action("toggle_diagnosis", ()) is False
+
+
+@pytest.mark.asyncio
+async def test_banner_is_one_line_a_flag_on_a_small_terminal() -> None:
+    app = Harness(visit_of("cauda-equina-emergency.yaml"), acknowledged={"saddle_anesthesia"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        banner = app.query_one(RedFlagBanner)
+        assert banner.has_class("-compact") and banner.region.height == 4
+        lines = lines_of(banner)
+        assert all(line.lstrip().startswith("!! EMERGENCY") for line in lines[:3])
+        assert "[✓ acknowledged] Saddle anaesthesia" in lines[0]
+        assert "2 NOT YET ACKNOWLEDGED" in lines[3] and "Press ctrl+g to acknowledge" in lines[3]
+        await app.run_action("acknowledge_flag")
+        await app.run_action("acknowledge_flag")
+        await pilot.pause()
+        assert banner.region.height == 3  # nothing waits: no prompt line
+    app = Harness(visit_of("cauda-equina-emergency.yaml"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        banner = app.query_one(RedFlagBanner)
+        assert not banner.has_class("-compact") and banner.region.height > 8

@@ -34,7 +34,6 @@ COMMON_DECLINE_REASONS = [
 ]
 
 
-
 T = TypeVar("T")
 
 
@@ -61,7 +60,6 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
 
 class DeclineDialog(_Dialog[str]):
     """Ask why a suggestion is declined."""
-
 
     def __init__(self, item_label: str, current: str = "") -> None:
         super().__init__()
@@ -97,7 +95,6 @@ class DeclineDialog(_Dialog[str]):
 class AddItemDialog(_Dialog[Added]):
     """Add the physician's own item to a track."""
 
-
     def __init__(self, track: Track = "coordination") -> None:
         super().__init__()
         self.track = track
@@ -131,8 +128,33 @@ class AddItemDialog(_Dialog[Added]):
         self.dismiss(Added(track=track, label=label))
 
 
+def _slashed(value: str) -> str:
+    """What a date typed with slashes means, when that is not a guess.
+
+    2026/12/30 is year first; 30/12/2026 can only be day first (30 is no month); 05/12/2026
+    could be 5 December or 12 May, so it gets no suggestion."""
+    parts = value.split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return ""
+    if len(parts[0]) == 4:
+        y, m, d = parts
+    elif len(parts[2]) == 4 and int(parts[0]) > 12:
+        d, m, y = parts
+    elif len(parts[2]) == 4 and int(parts[1]) > 12:
+        m, d, y = parts
+    else:
+        return ""
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return ""
+
+
 class IsoDate(Validator):
-    """A real calendar date written YYYY-MM-DD, not before `earliest`."""
+    """A real calendar date written YYYY-MM-DD, not before `earliest`.
+
+    A slash is not dropped as typed (the review saw 30/12/2026 silently become 30122026): it is
+    refused with the YYYY-MM-DD spelling of the date when that is unambiguous."""
 
     def __init__(self, earliest: dt.date | None = None) -> None:
         super().__init__()
@@ -140,6 +162,10 @@ class IsoDate(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         value = value.strip()
+        if "/" in value:
+            meant = _slashed(value)
+            hint = f" Did you mean {meant}?" if meant else " e.g. 2026-12-04."
+            return self.failure(f"Write the date as YYYY-MM-DD, with - not /.{hint}")
         if len(value) != 10 or value[4] != "-" or value[7] != "-":
             return self.failure("Write the date as YYYY-MM-DD, e.g. 2026-12-04.")
         try:
@@ -153,7 +179,6 @@ class IsoDate(Validator):
 
 class CheckpointDateDialog(_Dialog[dt.date]):
     """Change a checkpoint's date; the input says at once what is wrong with it."""
-
 
     def __init__(self, label: str, date: dt.date, earliest: dt.date | None = None) -> None:
         super().__init__()
@@ -171,7 +196,7 @@ class CheckpointDateDialog(_Dialog[dt.date]):
             yield Input(
                 self.date.isoformat(),
                 placeholder="YYYY-MM-DD",
-                restrict=r"[0-9-]*",
+                restrict=r"[0-9/-]*",  # a slash is let in to be explained, not dropped
                 max_length=10,
                 validators=[IsoDate(self.earliest)],
                 validate_on=["changed", "submitted"],

@@ -74,6 +74,23 @@ def diagnosis_renderable(a: Assessment) -> Stack:
     return stack(parts)
 
 
+def diagnosis_summary(a: Assessment) -> Text:
+    """One line for a narrow pane: red flags, mechanism, root, the leading diagnosis."""
+    line = Text()
+    if a.red_flags:
+        n = len(a.red_flags)
+        line.append(f" {URGENCY_MARK[a.red_flags[0].urgency]} ", style="bold reverse")
+        line.append(f" {n} red flag{'s' if n > 1 else ''}", style="bold")
+    else:
+        line.append("No red flags")
+    line.append(f" · {a.mechanism.primary}")
+    if a.localization:
+        line.append(" · " + ", ".join(f"{r.root} {r.side}" for r in a.localization), "bold")
+    if a.differential:
+        line.append(f" · 1. {a.differential[0].label}")
+    return line
+
+
 class DiagnosisView(Static):
     """Renders `diagnosis_renderable`; `show()` does nothing when its inputs have not changed."""
 

@@ -1,4 +1,12 @@
-"""Follow-up panel: how each earlier intervention worked, and this visit against the last one."""
+"""Follow-up panel: how each earlier intervention worked, and this visit against the last one.
+
+A collapsible box ("Since the last visit"): open on a roomy screen; on a small one (screen_fit:
+under 100 columns or 32 rows) it starts closed as one line that still says the headline
+(pain then and now, how many interventions wait for a rating), without a frame, so the history
+checklist keeps the screen (open, it took 13 of 24 rows). Enter on the title, or a click,
+opens and closes it; shift+tab from the checklist reaches the title. The physician's choice
+stands until the screen size crosses the line again.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Collapsible, Input, Label, Static
 
 from painclinic.model import Visit
 from painclinic.session import PendingResponse
+
+from .screen_fit import follow_screen_size
+
+TITLE = "Since the last visit"
 
 
 class FollowUpPanel(Vertical):
@@ -17,11 +29,16 @@ class FollowUpPanel(Vertical):
 
     DEFAULT_CSS = """
     FollowUpPanel { height: auto; border: round $accent; padding: 0 1; margin-bottom: 1; }
+    FollowUpPanel > Collapsible { border: none; padding: 0; background: transparent; }
+    FollowUpPanel > Collapsible > Contents { padding: 0 0 0 2; }
+    FollowUpPanel CollapsibleTitle { text-style: bold; width: 1fr; padding: 0; }
+    FollowUpPanel.-compact { border: none; border-left: thick $accent; margin-bottom: 0; }
     FollowUpPanel .response { height: 3; }
     FollowUpPanel .response Label { width: 42; padding-top: 1; }
     FollowUpPanel .response Input { width: 16; }
     FollowUpPanel #comparison { padding: 0 0 1 0; }
-    FollowUpPanel .problem { color: $error; }
+    FollowUpPanel .problem { color: $error; display: none; }
+    FollowUpPanel .problem.-shown { display: block; }
     """
 
     class ResponseRecorded(Message):
@@ -37,21 +54,55 @@ class FollowUpPanel(Vertical):
     def __init__(self, pending: list[PendingResponse], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.pending = pending
+        self.headline = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]Since the last visit[/b]", id="follow-up-title")
-        yield Static("", id="comparison")
-        for item in self.pending:
-            with Horizontal(classes="response", id=f"resp-{item.intervention}"):
-                yield Label(f"{item.label}: relief %")
-                yield Input(placeholder="0-100", type="integer", id=f"relief-{item.intervention}")
-                yield Input(placeholder="hours", type="number", id=f"hours-{item.intervention}")
-                yield Input(placeholder="or weeks", type="number", id=f"weeks-{item.intervention}")
-                yield Button("Record", id=f"record-{item.intervention}")
-        yield Static("", id="follow-up-problem", classes="problem")
+        with Collapsible(title=TITLE, collapsed=False, id="follow-up-box"):
+            yield Static("", id="comparison")
+            for item in self.pending:
+                with Horizontal(classes="response", id=f"resp-{item.intervention}"):
+                    yield Label(f"{item.label}: relief %")
+                    yield Input(
+                        placeholder="0-100", type="integer", id=f"relief-{item.intervention}"
+                    )
+                    yield Input(placeholder="hours", type="number", id=f"hours-{item.intervention}")
+                    yield Input(
+                        placeholder="or weeks", type="number", id=f"weeks-{item.intervention}"
+                    )
+                    yield Button("Record", id=f"record-{item.intervention}")
+            yield Static("", id="follow-up-problem", classes="problem")
+
+    def on_mount(self) -> None:
+        follow_screen_size(self, self._compact_changed)
+
+    @property
+    def box(self) -> Collapsible:
+        return self.query_one("#follow-up-box", Collapsible)
+
+    def _compact_changed(self, compact: bool) -> None:
+        self.box.collapsed = compact
+
+    @on(Collapsible.Toggled)
+    def _toggled(self, event: Collapsible.Toggled) -> None:
+        event.stop()
+        self._retitle()
+
+    def _retitle(self) -> None:
+        """Closed, the title carries the headline, so one line still says how things went."""
+        box = self.box
+        waiting = len(self.query(".response"))
+        parts = [self.headline] if self.headline else []
+        if waiting:
+            parts.append(f"{waiting} intervention{'s' if waiting > 1 else ''} to rate")
+        if box.collapsed and parts:
+            box.title = f"{TITLE}: {' · '.join(parts)}  (enter: open)"
+        else:
+            box.title = TITLE
 
     def show_comparison(self, current: Visit, previous: Visit | None) -> None:
         self.query_one("#comparison", Static).update(compare(current, previous))
+        self.headline = headline(current, previous)
+        self._retitle()
 
     @on(Button.Pressed)
     def _record(self, event: Button.Pressed) -> None:
@@ -64,8 +115,10 @@ class FollowUpPanel(Vertical):
         problem = self.query_one("#follow-up-problem", Static)
         if not relief.isdigit() or not 0 <= int(relief) <= 100:
             problem.update("Relief must be a whole percent from 0 to 100.")
+            problem.add_class("-shown")
             return
         problem.update("")
+        problem.remove_class("-shown")
         self.post_message(
             self.ResponseRecorded(
                 name,
@@ -75,6 +128,20 @@ class FollowUpPanel(Vertical):
             )
         )
         self.query_one(f"#resp-{name}").remove()
+        self.call_after_refresh(self._retitle)
+
+
+def headline(current: Visit, previous: Visit | None) -> str:
+    """`pain 7 -> 4, worst 9 -> 6`: the comparison's first figures, for a closed box."""
+    if previous is None:
+        return "first visit in painclinic"
+    now, before = current.history.pain, previous.history.pain
+    parts = []
+    if now.now is not None or before.now is not None:
+        parts.append(f"pain {_v(before.now)} -> {_v(now.now)}")
+    if now.worst is not None or before.worst is not None:
+        parts.append(f"worst {_v(before.worst)} -> {_v(now.worst)}")
+    return ", ".join(parts) or f"last visit {previous.visit.date}"
 
 
 def compare(current: Visit, previous: Visit | None) -> str:

@@ -12,6 +12,12 @@ Textual Input (and ctrl+o is the checklist's comment key), so either would be sw
 the physician is typing an answer. The banner's binding works when it has focus; a screen that
 wants the key everywhere forwards it: `Binding(RedFlagBanner.ACK_KEY, "acknowledge_flag", ...)`
 calling `banner.action_acknowledge()`.
+
+On a small terminal (screen_fit: under 100 columns or 32 rows) the banner is compact: one
+line a flag (urgency, what it suggests, the action cut to the width), then one line that says
+how many wait for acknowledgement and the key, with a thick left bar instead of a box. Three
+emergency flags took 16 of 24 rows in full; compact they take 4, and the full text stays in
+the assessment's working diagnosis.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from textual.widget import Widget
 from painclinic.model import RedFlag
 
 from .hanging import Hang, Stack, hang, stack
+from .screen_fit import follow_screen_size
 
 # Urgency in words and a symbol, so the banner reads the same on a monochrome terminal.
 URGENCY_MARK = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "soon": "* SOON"}
@@ -63,6 +70,8 @@ class RedFlagBanner(Widget, can_focus=True):
         padding: 0 1;
         &:focus { border: thick $warning; }
         &.-no-flags { display: none; }
+        &.-compact { border: none; border-left: thick $error; padding: 0 1 0 0; }
+        &.-compact:focus { border-left: thick $warning; }
     }
     """
 
@@ -74,6 +83,12 @@ class RedFlagBanner(Widget, can_focus=True):
         """The physician acknowledged an emergency flag (record it with a time)."""
 
         flag_id: str
+
+    def on_mount(self) -> None:
+        follow_screen_size(self, self._compact_changed)
+
+    def _compact_changed(self, _: bool) -> None:
+        self.refresh(layout=True)
 
     # ------------------------------------------------------------ state
 
@@ -109,6 +124,8 @@ class RedFlagBanner(Widget, can_focus=True):
     # ------------------------------------------------------------ drawing
 
     def render(self) -> Stack:
+        if self.has_class("-compact"):
+            return self._render_compact(max(20, self.content_region.width))
         rows: list[Hang | Text] = []
         first_pending = next(iter(self.pending()), None)
         for f in self.flags:
@@ -130,4 +147,27 @@ class RedFlagBanner(Widget, can_focus=True):
                 else:
                     status.append(f" ({self.ACK_KEY} again, after the one above)", style="bold")
                 rows.append(hang(Text(">> ", style="bold"), status, indent=4))
+        return stack(rows)
+
+    def _render_compact(self, width: int) -> Stack:
+        rows: list[Hang | Text] = []
+        for f in self.flags:
+            line = Text.assemble((f" {URGENCY_MARK[f.urgency]} ", "bold reverse"), " ")
+            if f.urgency == "emergency" and f.id in self.acknowledged:
+                line.append("[✓ acknowledged] ", style="bold")
+            line.append(f.label, style="bold underline")
+            line.append(f": {f.suggests}. ")
+            line.append("ACTION: ", style="bold")
+            line.append(f.action)
+            line.truncate(width, overflow="ellipsis")
+            rows.append(line)
+        waiting = self.pending()
+        if waiting:
+            status = Text.assemble(
+                (f" {len(waiting)} NOT YET ACKNOWLEDGED ", "bold reverse"),
+                (f" Press {self.ACK_KEY} to acknowledge ", "bold reverse"),
+                " full actions: Assessment, working diagnosis",
+            )
+            status.truncate(width, overflow="ellipsis")
+            rows.append(status)
         return stack(rows)

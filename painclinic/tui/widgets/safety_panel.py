@@ -3,6 +3,10 @@ drug cautions that apply to this patient.
 
 Always visible beside the tracks: an item in `avoid` never appears in a track, so this is
 where the physician sees why it is missing.
+
+Compact (the pane is small, e.g. 80x24): the names of everything to avoid come in one line
+right after the figures, so the first two or three rows say what not to do; the reasons
+follow below, where the box scrolls.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from .hanging import Hang, Stack, hang, stack
 SEVERITY_MARK = {"high": "!! HIGH", "moderate": "! MODERATE", "low": "* LOW"}
 
 
-def safety_renderable(a: Assessment) -> Stack:
+def safety_renderable(a: Assessment, compact: bool = False) -> Stack:
     """The figures first (they must never scroll away), then alerts, then what to avoid."""
     s = a.safety
     parts: list[Hang | Text] = [
@@ -31,6 +35,9 @@ def safety_renderable(a: Assessment) -> Stack:
             str(len(s.alerts)) if s.alerts else "none",
         )
     ]
+    if compact and a.avoid:
+        names = " · ".join(L.avoid(x.id) for x in a.avoid)
+        parts.append(hang(Text("✗ Avoid: ", style="bold"), Text(names, style="bold")))
     for alert in s.alerts:
         tag = Text.assemble((f"ALERT {SEVERITY_MARK[alert.severity]}", "bold reverse"), " ")
         body = Text.assemble((f"{L.words(alert.id).capitalize()}: ", "bold"), alert.message)
@@ -40,7 +47,8 @@ def safety_renderable(a: Assessment) -> Stack:
         parts.append(Text("Cautions for this patient", style="bold underline"))
         parts.extend(hang("! ", Text(c.line()), 2) for c in s.cautions)
     if a.avoid:
-        parts.append(Text("Avoid (not in any track, and why)", style="bold underline"))
+        title = "Why avoided" if compact else "Avoid (not in any track, and why)"
+        parts.append(Text(title, style="bold underline"))
         for x in a.avoid:
             parts.append(hang("✗ ", Text.assemble((L.avoid(x.id), "bold"), f": {x.reason}"), 1))
     else:
@@ -52,10 +60,13 @@ class SafetyPanel(Static):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes)
         self._key: tuple[object, ...] | None = None
+        self.compact = False
 
-    def show(self, a: Assessment) -> None:
-        key = (a.avoid, a.safety)
+    def show(self, a: Assessment, compact: bool | None = None) -> None:
+        if compact is not None:
+            self.compact = compact
+        key = (a.avoid, a.safety, self.compact)
         if key == self._key:
             return
         self._key = key
-        self.update(safety_renderable(a))
+        self.update(safety_renderable(a, self.compact))

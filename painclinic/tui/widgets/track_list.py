@@ -6,8 +6,14 @@ when the rows are replaced, and does nothing at all when they have not changed (
 is recomputed on every keystroke elsewhere).
 
 States are words and marks, never colour alone: `[✓ accepted]`, `[✗ declined]` (with the reason
-on the next line), `[ ] suggested`, `[+ added]`. Each suggestion's reason (rationale and evidence
-strength) opens under it on demand (`r` or enter).
+on the next line), `[ ] suggested`, `[+ added]`, and the highlighted row starts with `▶`
+(MarkedOptionList). Each suggestion's reason (rationale and evidence strength) opens under it
+on demand (`r` or enter). A row's `caution` (an item the assessment advises against, e.g. a
+procedure while a red flag is unresolved) is its own bold `! CAUTION` line.
+
+Rows marked `urgent` (the "ACT NOW" group: what acts on an urgent or emergency red flag) lead
+the list; when that group first appears, the highlight moves onto it and the list scrolls to
+the top, so the referral is what the physician sees and acts on first.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from .hanging import hang
+from .marked_list import NO_MARK, MarkedOptionList
 
 RowState = Literal["suggested", "accepted", "declined", "added"]
 Verb = Literal["accept", "decline", "undo"]
@@ -58,10 +65,12 @@ class TrackRow:
     rationale: str = ""
     evidence_strength: str = ""
     note: str = ""  # e.g. "accepted; not among this assessment's suggestions"
+    caution: str = ""  # why the assessment advises against it (shown bold, on its own line)
     added_index: int = -1  # position in plan.added for an added item
+    urgent: bool = False  # in the ACT NOW group at the top (acts on an urgent red flag)
 
 
-class TrackList(OptionList):
+class TrackList(MarkedOptionList):
     """Plan tracks: headings are disabled rows, items carry their decision state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -115,13 +124,26 @@ class TrackList(OptionList):
         if [r.key for r in rows] == [r.key for r in old_rows]:
             for index, (old, new) in enumerate(zip(old_rows, rows, strict=True)):
                 if old != new:
-                    self.replace_option_prompt_at_index(index, self._prompt(new))
+                    self.replace_option_prompt_at_index(index, self._prompt_at(index))
         else:
             old_key = self._key_at(self.highlighted, old_rows)
             old_index, old_scroll = self.highlighted, self.scroll_y
+            urgent_now = any(r.urgent for r in old_rows)
             self.set_options(self._option(r) for r in rows)
-            self.scroll_to(y=old_scroll, animate=False, immediate=True)
-            self.highlighted = self._restore_index(old_key, old_index)
+            first_urgent = next(
+                (i for i, r in enumerate(rows) if r.urgent and r.kind == "item"), None
+            )
+            if first_urgent is not None and not urgent_now:
+                # A red flag just asked for action (or the visit opened with one): go there,
+                # with the ACT NOW heading in view, also once the list has its final height.
+                self.highlighted = first_urgent
+                self.scroll_home(animate=False, immediate=True)
+                self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+            else:
+                self.scroll_to(y=old_scroll, animate=False, immediate=True)
+                self.highlighted = self._restore_index(old_key, old_index)
+                # Rows above may have grown or gone: the highlighted one must stay in view.
+                self.call_after_refresh(self.scroll_to_highlight)
         self.refresh_bindings()
 
     @staticmethod
@@ -144,13 +166,18 @@ class TrackList(OptionList):
     # ------------------------------------------------------------ drawing
 
     def _option(self, row: TrackRow) -> Option:
-        return Option(self._prompt(row), id=row.key, disabled=row.kind != "item")
+        return Option(self._prompt(row, ""), id=row.key, disabled=row.kind != "item")
 
-    def _prompt(self, row: TrackRow) -> RenderableType:
+    def _prompt_at(self, index: int) -> RenderableType:
+        return self._prompt(self._rows[index], self.mark(index))
+
+    def _prompt(self, row: TrackRow, mark: str) -> RenderableType:
         if row.kind == "heading":
-            return Text(row.label.upper(), style="bold underline")
+            # The ACT NOW heading is reversed: it reads as a bar without colour.
+            style = "bold reverse" if row.urgent else "bold underline"
+            return Text(row.label.upper(), style=style)
         if row.kind == "empty":
-            return Text(f"  {row.label}", style="italic")
+            return Text(f"    {row.label}", style="italic")
         body = Text()
         body.append(row.label, style="strike" if row.state == "declined" else LABEL[row.state])
         if row.evidence_strength:
@@ -163,6 +190,9 @@ class TrackList(OptionList):
             body.append(row.declined_reason or "no reason recorded", style="italic")
         if row.note:
             body.append(f"\n{row.note}", style="italic")
+        if row.caution:
+            body.append("\n! CAUTION: ", style="bold reverse")
+            body.append(f" {row.caution}", style="bold")
         if expanded and row.rationale:
             body.append("\nWhy: ", style="bold")
             body.append(row.rationale)
@@ -171,7 +201,9 @@ class TrackList(OptionList):
                 body.append(row.evidence_strength)
         # Wrapped lines hang under the label, and the states line up in one column.
         tag = STATE_TAG[row.state]
-        lead = Text.assemble((tag, STATE_STYLE[row.state]), " " * (TAG_WIDTH - len(tag)))
+        lead = Text.assemble(
+            (mark or NO_MARK, "bold"), (tag, STATE_STYLE[row.state]), " " * (TAG_WIDTH - len(tag))
+        )
         return hang(lead, body)
 
     # ------------------------------------------------------------ keys
@@ -203,8 +235,7 @@ class TrackList(OptionList):
         if row is None or not row.rationale:
             return
         self._expanded ^= {row.key}
-        index = self.get_option_index(row.key)
-        self.replace_option_prompt_at_index(index, self._prompt(row))
+        self._remark(self.get_option_index(row.key))
         self.scroll_to_highlight()
         self.refresh_bindings()
 
