@@ -195,7 +195,7 @@ def _given(record: Mapping[str, Any], question: Question) -> bool:
     value = logic.get_path(record, question.field)
     if question.type in logic.SIDE_TYPES:
         return isinstance(value, Mapping) and any(value.get(s) is not None for s in SIDES)
-    return not logic.is_empty(value) and value is not False or (
+    return (not logic.is_empty(value) and value is not False) or (
         question.type == "yes_no" and value is False
     )
 
@@ -217,11 +217,10 @@ async def enter_exam(pilot: Pilot, screen: Widget, record: Mapping[str, Any]) ->
                     await keys(pilot, "l")  # all roots
                 await tab_to(pilot, cell, limit=300)
                 await keys(pilot, key_for(cell, grade))
-    for question in grid.questions if hasattr(grid, "questions") else []:
-        pass
     rest = {k: v for k, v in exam.items() if k not in ("motor", "sensory", "reflexes")}
     for question in _exam_questions(grid):
-        if not any(question.field == f"exam.{k}" or question.field.startswith(f"exam.{k}.") for k in rest):
+        field = question.field
+        if not any(field == f"exam.{k}" or field.startswith(f"exam.{k}.") for k in rest):
             continue
         if not _given(record, question):
             continue

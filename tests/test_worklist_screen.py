@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from painclinic.store import Store
@@ -71,7 +72,7 @@ def test_when_is_said_in_words() -> None:
     assert when(TODAY + dt.timedelta(days=9), TODAY) == "in 9 d"
 
 
-@pytest.mark.xfail(reason="written before the worklist stopped listing engine proposals; to be rewritten", strict=False)
+@pytest.mark.xfail(reason="assumed engine proposals on the worklist; to rewrite", strict=False)
 async def test_worklist_filters_words_and_proposals(tmp_path: Path, app_factory: AppFactory):
     app = app_factory(seed(tmp_path / "store"))
     async with app.run_test(size=SIZE) as pilot:
@@ -98,7 +99,7 @@ async def test_worklist_filters_words_and_proposals(tmp_path: Path, app_factory:
         assert screen.show == "week"
 
 
-@pytest.mark.xfail(reason="written before the worklist stopped listing engine proposals; to be rewritten", strict=False)
+@pytest.mark.xfail(reason="assumed engine proposals on the worklist; to rewrite", strict=False)
 async def test_x_marks_the_checkpoint_done(tmp_path: Path, app_factory: AppFactory) -> None:
     store = seed(tmp_path / "store")
     app = app_factory(store)
