@@ -65,6 +65,8 @@ def entry_lists(kb: KnowledgeBase) -> dict[str, EntryList]:
     findings = tuple(kb.vocab["imaging_findings"])
     zones = tuple(kb.vocab["imaging_zones"])
     sides = (*SIDES, "bilateral", "midline")
+    note = Column("note", "note", width=20)  # the free-text note, last, where a list has one
+    side = Column("side", "side", "choice", 9, sides, strict=True)
     return {
         e.path: e
         for e in (
@@ -79,7 +81,7 @@ def entry_lists(kb: KnowledgeBase) -> dict[str, EntryList]:
                     Column("mcg_per_hour", "mcg/h", "number", 6),
                     Column("acetaminophen_mg", "APAP mg", "number", 6),
                     Column("prn", "prn", "yes_no", 4),
-                    Column("note", "note", width=20),
+                    note,
                 ),
                 ("drug", "dose_mg", "per_day", "mcg_per_hour"),
             ),
@@ -98,7 +100,7 @@ def entry_lists(kb: KnowledgeBase) -> dict[str, EntryList]:
                         strict=True,
                     ),
                     Column("times", "times", "integer", 4),
-                    Column("note", "note", width=20),
+                    note,
                 ),
                 ("treatment", "response", "times"),
             ),
@@ -121,14 +123,14 @@ def entry_lists(kb: KnowledgeBase) -> dict[str, EntryList]:
                     Column("modality", "modality", width=10, choices=modalities),
                     Column("finding", "finding", width=22, choices=findings),
                     Column("level", "level", width=8),
-                    Column("side", "side", "choice", 9, sides, strict=True),
+                    side,
                     Column("zone", "zone", width=12, choices=zones),
                     Column("site", "site", width=10),
                     Column("compartment", "compartment", width=10),
                     Column(
                         "severity", "severity", "choice", 9, _literal(Imaging, "severity"), True
                     ),
-                    Column("note", "note", width=20),
+                    note,
                 ),
                 ("modality", "finding", "level", "side", "zone", "site", "severity"),
             ),
@@ -142,8 +144,8 @@ def entry_lists(kb: KnowledgeBase) -> dict[str, EntryList]:
                     Column("hours", "hours", "number", 6),
                     Column("weeks", "weeks", "number", 5),
                     Column("level", "level", width=8),
-                    Column("side", "side", "choice", 9, sides, strict=True),
-                    Column("note", "note", width=20),
+                    side,
+                    note,
                 ),
                 ("intervention", "relief_percent", "hours", "weeks"),
             ),
@@ -241,6 +243,20 @@ def entry_texts(spec: EntryList, entry: Mapping[str, Any]) -> dict[str, str]:
     return {c.name: format_field(c, entry.get(c.name)) for c in spec.columns}
 
 
+# How a field reads in an entry's one-line summary ("{}" is the value).
+_SUMMARY_FORMS = {
+    "dose_mg": "{} mg",
+    "per_day": "{} a day",
+    "mcg_per_hour": "{} mcg/h",
+    "relief_percent": "{}% relief",
+    "hours": "{} h",
+    "weeks": "{} wk",
+    "times": "{}×",
+    "years_ago": "{} y ago",
+    "target": "→ {}",
+}
+
+
 def summarize(spec: EntryList, entry: Mapping[str, Any]) -> str:
     """'ibuprofen 400 mg × 3 a day' style: the fields that say what it is."""
     parts = []
@@ -250,12 +266,7 @@ def summarize(spec: EntryList, entry: Mapping[str, Any]) -> str:
             continue
         column = next(c for c in spec.columns if c.name == name)
         text = format_field(column, value)
-        unit = {"dose_mg": " mg", "per_day": " a day", "mcg_per_hour": " mcg/h"}.get(name, "")
-        unit = unit or {"relief_percent": "% relief", "hours": " h", "weeks": " wk"}.get(name, "")
-        unit = unit or {"times": "×", "years_ago": " y ago"}.get(name, "")
-        if name == "target":
-            text = f"→ {text}"
-        parts.append(f"{text}{unit}")
+        parts.append(_SUMMARY_FORMS.get(name, "{}").format(text))
     return " ".join(parts)
 
 

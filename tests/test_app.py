@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 from textual.pilot import Pilot
-from textual.widget import Widget
 from typer.testing import CliRunner
 
 from painclinic.cli import app as cli
@@ -29,22 +28,10 @@ from painclinic.tui.widgets.choice_grid import ChoiceGrid
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
 from tests.conftest import TODAY, AppFactory
+from tests.driver import tab_to
 
 SIZE = (120, 40)
 CASES = Path(__file__).resolve().parent / "cases"
-
-
-def inside(widget: Widget | None, container: Widget) -> bool:
-    return widget is not None and (widget is container or container in widget.ancestors)
-
-
-async def tab_to(pilot: Pilot, target: Widget, limit: int = 80) -> None:
-    """Press tab until the keyboard focus is on (or inside) `target`."""
-    for _ in range(limit):
-        if inside(pilot.app.focused, target):
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"tab never reached {target!r}")
 
 
 async def answer(pilot: Pilot, checklist: ChecklistView, path: str, *keys: str) -> None:

@@ -18,6 +18,7 @@ from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.entry_list import EntryBlock, EntryListQuestion
 from painclinic.tui.widgets.question import COMMIT_AFTER
 from tests.conftest import TODAY, AppFactory
+from tests.driver import tab_to
 
 VISIT = "p-0001-v1"
 
@@ -62,11 +63,8 @@ async def open_list(pilot: Pilot, store: Store, section: str, path: str) -> Entr
     await pilot.press("enter")  # open the section's questions
     row = checklist.question_row(path)
     assert isinstance(row, EntryListQuestion)
-    for _ in range(30):
-        if pilot.app.focused is not None and row in pilot.app.focused.ancestors:
-            return row
-        await pilot.press("tab")
-    raise AssertionError(f"tab never reached {path}")
+    await tab_to(pilot, row, limit=30)
+    return row
 
 
 async def wait_commit(pilot: Pilot) -> None:

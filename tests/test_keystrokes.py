@@ -9,7 +9,6 @@ each value where it was aimed.
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
 
 from painclinic.model import Patient
@@ -17,23 +16,7 @@ from painclinic.session import VisitSession
 from painclinic.store import Store
 from painclinic.tui.widgets.checklist import ChecklistView
 from tests.conftest import TODAY, AppFactory
-
-
-def burst(pilot: Pilot, *keys: str) -> None:
-    """Queue key events back to back, as a terminal delivers a fast burst."""
-    for key in keys:
-        char = key if len(key) == 1 else {"space": " "}.get(key)
-        pilot.app.post_message(events.Key(key, char))
-
-
-async def drained(pilot: Pilot) -> None:
-    """Wait until every queued key has been handled and what it set off has run."""
-    app = pilot.app
-    for _ in range(500):
-        await pilot.pause()
-        if not app._held_keys and not app._key_in_flight:  # type: ignore[attr-defined]
-            break
-    await pilot.pause()
+from tests.driver import keys  # sent back to back, then all handled
 
 
 async def open_new_visit(pilot: Pilot, store: Store) -> ChecklistView:
@@ -53,8 +36,7 @@ async def test_digits_and_tabs_typed_at_full_speed_land_in_their_own_fields(
         checklist = await open_new_visit(pilot, store)
         checklist.question_row("history.pain.now").focus_editor()
         await pilot.pause()
-        burst(pilot, "7", "tab", "9", "tab", "4", "tab", "1", "2")
-        await drained(pilot)
+        await keys(pilot, "7", "tab", "9", "tab", "4", "tab", "1", "2")
         await pilot.press("enter")
         await pilot.pause()
         pain = store.get_visit("p-0001-v1").visit.history.pain
@@ -79,7 +61,6 @@ async def test_enter_moves_on_before_the_next_keys_of_a_burst_are_read(
         checklist = await open_new_visit(pilot, store)
         checklist.question_row("history.pain.now").focus_editor()
         await pilot.pause()
-        burst(pilot, "6", "enter", "8", "enter", "2", "enter")
-        await drained(pilot)
+        await keys(pilot, "6", "enter", "8", "enter", "2", "enter")
         pain = store.get_visit("p-0001-v1").visit.history.pain
         assert (pain.now, pain.worst, pain.least) == (6, 8, 2)

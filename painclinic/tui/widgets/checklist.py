@@ -249,12 +249,15 @@ class ChecklistView(Widget):
     # ------------------------------------------------------------ pages
 
     def _show(self, section_id: str) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        self._ensure_page(section_id)
+        self.query_one(ContentSwitcher).current = f"page-{section_id}"
+
+    def _ensure_page(self, section_id: str) -> None:
+        """Build a section's page the first time it is needed (then it is kept)."""
         if section_id not in self._pages:
             self._pages[section_id] = page = self._page(self._by_id[section_id])
-            switcher.mount(page.scroll)
+            self.query_one(ContentSwitcher).mount(page.scroll)
             self._apply(section_id)
-        switcher.current = f"page-{section_id}"
 
     def _page(self, section: Section) -> _Page:
         rows = [make_question(q, self.kb) for q in section.questions]
@@ -314,10 +317,7 @@ class ChecklistView(Widget):
         )
         if section is None:
             return False
-        if section.id not in self._pages:
-            self._pages[section.id] = page = self._page(section)
-            self.query_one(ContentSwitcher).mount(page.scroll)
-            self._apply(section.id)
+        self._ensure_page(section.id)
         row = self._rows[path]
         row.restore_draft(inner, text)
         return True

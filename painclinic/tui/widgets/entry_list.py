@@ -19,14 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from painclinic import entries as logic
 from painclinic.knowledge import KnowledgeBase, Question
 from painclinic.tui.messages import DraftTyped, FieldChanged
-from painclinic.tui.widgets.question import COMMIT_AFTER, FieldInput, QuestionRow, focus_beside
+from painclinic.tui.widgets.question import FieldInput, QuestionRow, focus_beside
 
 
 class EntryInput(FieldInput):
@@ -149,7 +148,6 @@ class EntryListQuestion(QuestionRow):
         self.spec = logic.entry_lists(kb)[question.field]
         self._value: list[dict[str, Any]] = []
         self._posted: list[dict[str, Any]] = []
-        self._timer: Timer | None = None
         self.read_only = False
         self._rebuild = False  # the next value replaces every block, even one being typed
 
@@ -273,7 +271,7 @@ class EntryListQuestion(QuestionRow):
         self._refresh_error()
         self._stop_timer()
         if not problems:
-            self._timer = self.set_timer(COMMIT_AFTER, self.commit)
+            self._commit_soon()
 
     @on(Input.Submitted, "EntryInput")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -284,11 +282,6 @@ class EntryListQuestion(QuestionRow):
     @on(Input.Blurred, "EntryInput")
     def _left(self, event: Input.Blurred) -> None:
         self.commit()
-
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
 
     def commit(self) -> None:
         """Post the list if every changed entry is valid and something changed."""

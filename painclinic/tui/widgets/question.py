@@ -123,6 +123,7 @@ class QuestionRow(Widget):
         self._data: tuple[Any, str, str | None] | None = None
         self._ready = False  # composed and mounted: the editors can be set
         self._note: str | None = None
+        self._timer: Timer | None = None  # the pause after typing that posts the value
         self._shown: dict[str, object] = {}  # what each line last showed (skip no-op updates)
         self._lines = {
             "prompt": Static(self._prompt(), classes="q-prompt"),
@@ -210,6 +211,19 @@ class QuestionRow(Widget):
 
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
+
+    def commit(self) -> None:
+        """Post what was typed, if it is valid and new (rows that take typed text)."""
+
+    def _commit_soon(self) -> None:
+        """Post what was typed after a short pause in typing (enter or leaving: at once)."""
+        self._stop_timer()
+        self._timer = self.set_timer(COMMIT_AFTER, self.commit)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def discard_typing(self) -> None:
         """Forget unsaved typing and errors (the record's value is shown next)."""
@@ -305,7 +319,6 @@ class InputQuestion(QuestionRow):
         self.set_class(not self.INLINE, "-wide")
         self._record_value: Any = None
         self._posted: Any = None
-        self._timer: Timer | None = None
         self._replacing = False
 
     @staticmethod
@@ -399,7 +412,7 @@ class InputQuestion(QuestionRow):
         self._refresh_error()
         self._stop_timer()
         if problem is None:
-            self._timer = self.set_timer(COMMIT_AFTER, self.commit)
+            self._commit_soon()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -414,11 +427,6 @@ class InputQuestion(QuestionRow):
     def _left(self, event: Input.Blurred) -> None:
         if not isinstance(event.input, CommentInput):
             self.commit()
-
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
 
     def commit(self) -> None:
         """Post the typed value if it is valid and new."""
