@@ -18,7 +18,7 @@ from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.entry_list import EntryBlock, EntryListQuestion
 from painclinic.tui.widgets.question import COMMIT_AFTER
 from tests.conftest import TODAY, AppFactory
-from tests.driver import tab_to
+from tests.driver import keys, tab_to
 
 VISIT = "p-0001-v1"
 
@@ -148,3 +148,21 @@ async def test_imaging_reaches_the_engine_and_the_epidural_follows(
             "left",
             "lateral",
         )
+
+
+@pytest.mark.asyncio
+async def test_typing_right_after_opening_a_section_lands_in_its_first_entry(
+    app_factory: AppFactory, tmp_path
+) -> None:
+    """Found walking the app in tmux: Enter on "Earlier treatments" and typing at once lost
+    the first letters, because the first entry's fields were still being built."""
+    store = Store(tmp_path / "store")
+    async with app_factory(store).run_test(size=(120, 40)) as pilot:
+        session = VisitSession.new_initial(store, Patient(name="Quick Start", age=50), TODAY)
+        pilot.app.open_visit(session.visit_id)  # type: ignore[attr-defined]
+        await pilot.pause()
+        pilot.app.screen.query_one(ChecklistView).select_section("treatments")
+        await keys(pilot, "enter", *"physical_therapy", "tab", *"helped", "tab")
+        await wait_commit(pilot)
+        (saved,) = store.get_visit(VISIT).visit.history.prior_treatments
+        assert (saved.treatment, saved.response) == ("physical_therapy", "helped")

@@ -53,11 +53,12 @@ class EntryBlock(Widget):
     EntryBlock { height: auto; layout: vertical; margin: 0 0 1 0; }
     EntryBlock .entry-title { color: $text-muted; }
     EntryBlock:focus-within .entry-title { color: $text; text-style: bold; }
-    EntryBlock .entry-fields { height: auto; layout: grid; grid-size: 4; grid-gutter: 0 1; }
+    EntryBlock .entry-fields { height: auto; layout: grid; grid-size: 3; grid-gutter: 0 1; }
+    EntryBlock.-two .entry-fields { grid-size: 2; }
+    EntryBlock.-one .entry-fields { grid-size: 1; }
     EntryBlock.-blank { margin: 0; }
     EntryBlock.-blank .entry-title { display: none; }
     EntryBlock.-blank .entry-cell.-later { display: none; }
-    EntryBlock.-narrow .entry-fields { grid-size: 2; }
     EntryBlock .entry-cell { height: 1; width: 1fr; }
     EntryBlock .entry-label { width: auto; color: $text-muted; padding: 0 1 0 0; }
     EntryBlock .entry-error { display: none; color: $text-error; text-style: bold; }
@@ -87,6 +88,9 @@ class EntryBlock(Widget):
         self.mount(self._error)
         self.show_saved()
         self.show_blank()
+        owner = next((a for a in self.ancestors if isinstance(a, EntryListQuestion)), None)
+        if owner is not None:
+            owner.block_ready(self)
 
     def show_blank(self) -> None:
         """An empty new entry is one line (its first field) until something is typed in it."""
@@ -150,6 +154,7 @@ class EntryListQuestion(QuestionRow):
         self._posted: list[dict[str, Any]] = []
         self.read_only = False
         self._rebuild = False  # the next value replaces every block, even one being typed
+        self._focus_pending = False
 
     def make_read_only(self) -> None:
         """A list to look at, not edit (a teaching case shows what the patient takes)."""
@@ -198,7 +203,9 @@ class EntryListQuestion(QuestionRow):
         if self._rebuild:
             self._rebuild = False
             self._blocks.remove_children()
-            self._blocks.mount_all([*(EntryBlock(self.spec, e) for e in entries), self._blank()])
+            self._blocks.mount_all(
+                [*(self._fit(EntryBlock(self.spec, e)) for e in entries), self._blank()]
+            )
             return
         if self.editing:
             # Keep every block being typed; take the stored values for those that match.
@@ -214,12 +221,26 @@ class EntryListQuestion(QuestionRow):
             return
         for block in blocks:
             block.remove()
-        self._blocks.mount_all([*(EntryBlock(self.spec, e) for e in entries), self._blank()])
+        self._blocks.mount_all(
+            [*(self._fit(EntryBlock(self.spec, e)) for e in entries), self._blank()]
+        )
 
     def _blank(self) -> EntryBlock:
-        block = EntryBlock(self.spec, None)
-        block.set_class(self.size.width < 70, "-narrow")
+        return self._fit(EntryBlock(self.spec, None))
+
+    def _fit(self, block: EntryBlock) -> EntryBlock:
+        """As many fields to a line as leave each one room to show what is typed."""
+        width = self.size.width
+        columns = 3 if width >= 120 else 2 if width >= 60 else 1
+        block.set_class(columns == 2, "-two")
+        block.set_class(columns == 1, "-one")
         return block
+
+    def block_ready(self, block: EntryBlock) -> None:
+        """A block's fields exist now: take the focus asked for before they did."""
+        if self._focus_pending and block.inputs and self.blocks[:1] == [block]:
+            self._focus_pending = False
+            block.inputs[0].focus()
 
     def _keep_blank_last(self) -> None:
         """There is always one empty entry at the end: tab reaches it and typing starts one."""
@@ -240,11 +261,12 @@ class EntryListQuestion(QuestionRow):
         blocks = self.blocks
         if blocks and blocks[0].inputs:
             blocks[0].inputs[0].focus()
+        else:
+            self._focus_pending = True  # the page is new: its first entry is still mounting
 
     def on_resize(self) -> None:
-        narrow = self.size.width < 70
         for block in self.blocks:
-            block.set_class(narrow, "-narrow")
+            self._fit(block)
 
     # ------------------------------------------------------------ typing
 
