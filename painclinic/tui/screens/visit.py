@@ -255,6 +255,9 @@ class VisitScreen(ClinicScreen):
             "assessment": "#pane TrackList",
         }[tab]  # decisions happen in the tracks
         widget = self.query_one(target)
+        if isinstance(widget, ExamGrid):
+            self.call_after_refresh(widget.focus_first)
+            return
         focusable = (
             widget
             if widget.can_focus

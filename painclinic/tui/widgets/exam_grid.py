@@ -271,7 +271,23 @@ class ExamGrid(Widget):
         return self._cells[path]
 
     def shown_roots(self) -> list[str]:
-        return [r.root for r in self.roots.values() if r.row is not None and r.row.display]
+        return [r.root for r in self._shown_rows()]
+
+    def _shown_rows(self) -> list[RootRow]:
+        return [r for r in self.roots.values() if r.row is not None and r.row.display]
+
+    def focus_first(self) -> bool:
+        """Focus the first cell of the first root shown (F3 lands here); False if none is.
+
+        A cell's own `display` stays true when its row is hidden, so the first focusable
+        widget in the tree may be a C2 cell of a low-back visit, off the screen and outside
+        the arrow keys' map; only cells of shown rows are candidates."""
+        for r in self._shown_rows():
+            cell = next((c for c in r.cells if c is not None), None)
+            if cell is not None:
+                cell.focus()
+                return True
+        return False
 
     def limbs(self) -> tuple[bool, bool]:
         """(upper, lower) halves shown."""
@@ -315,6 +331,14 @@ class ExamGrid(Widget):
         self._refresh_title()
         self._refresh_status()
         self._refresh_grid_comments(comments)
+        focused = self.app.focused if self.is_attached else None
+        on_hidden_cell = (
+            isinstance(focused, GradeCell)
+            and focused.path in self._cells
+            and not any(focused in r.cells for r in self._shown_rows())
+        )
+        if on_hidden_cell:
+            self.focus_first()  # never leave the keyboard on a hidden cell
 
     def _refresh_title(self) -> None:
         upper, lower = self.limbs()
@@ -399,8 +423,11 @@ class ExamGrid(Widget):
         if event.cell.path not in self._cells:
             return
         event.stop()
-        rows = [r for r in self.roots.values() if r.row is not None and r.row.display]
-        y = next(i for i, r in enumerate(rows) if event.cell in r.cells)
+        rows = self._shown_rows()
+        y = next((i for i, r in enumerate(rows) if event.cell in r.cells), None)
+        if y is None:  # its row was hidden under it (l, or the facts changed): start again
+            self.focus_first()
+            return
         x = rows[y].cells.index(event.cell)
         if event.dx:
             cells = rows[y].cells

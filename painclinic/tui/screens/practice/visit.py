@@ -245,6 +245,8 @@ class PracticeVisitScreen(ClinicScreen):
     def _focus_first_in(self, target: str) -> None:
         """The first item of that tab the keyboard can reach (hidden rows are skipped)."""
         widget = self.query_one(target)
+        if isinstance(widget, ExamGrid) and widget.focus_first():
+            return
         focusable = next((w for w in self.focus_chain if widget in w.ancestors), None)
         if focusable is not None:
             focusable.focus()
