@@ -9,6 +9,7 @@ land in the field that had focus when they were pressed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from painclinic import checklist as logic
 from painclinic import entries
 from painclinic.knowledge import Question
 from painclinic.model import SIDES
+from painclinic.tui import keygate
 from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.choice_grid import ChoiceGrid
 from painclinic.tui.widgets.entry_list import EntryBlock, EntryListQuestion
@@ -41,20 +43,30 @@ class CannotEnter(AssertionError):
 # ---------------------------------------------------------------- keys
 
 
+SENT = [0]
+
+
 def _event(key: str) -> events.Key:
+    SENT[0] += 1
     if len(key) == 1:
         return events.Key(_character_to_key(key) if not key.isalnum() else key, key)
     return events.Key(key, {"space": " ", "enter": "\r", "tab": "\t"}.get(key))
 
 
 async def drained(pilot: Pilot) -> None:
-    """Wait until every key sent has been handled and what it set off has run."""
+    """Wait until every key sent has been handled and what it set off has run.
+
+    The app's key gate (painclinic.tui.keygate) releases a key only once the previous one's
+    work has settled (its messages, callbacks and after-refresh work all run), so "no key
+    unread, held or in flight" means every key was handled. No `pilot.pause()`: a pause posts
+    a callback to every widget of the screen (700 on a visit) and waits for each, which made
+    a typed visit take minutes."""
     app = pilot.app
-    for _ in range(1000):
-        await pilot.pause()
-        if not app._held_keys and not app._key_in_flight:  # type: ignore[attr-defined]
+    for _ in range(100_000):
+        await asyncio.sleep(0)
+        unread = any(isinstance(m, events.Key) for m in keygate._waiting(app))
+        if not unread and not app._held_keys and not app._key_in_flight:  # type: ignore[attr-defined]
             break
-    await pilot.pause()
 
 
 async def keys(pilot: Pilot, *names: str) -> None:
@@ -77,7 +89,8 @@ async def tab_to(pilot: Pilot, target: Widget, limit: int = 120) -> None:
         if inside(pilot.app.focused, target):
             return
         await keys(pilot, "tab")
-    raise CannotEnter(f"tab never reached {target!r}")
+    where = getattr(target, "field", None) or getattr(target, "path", None) or repr(target)
+    raise CannotEnter(f"tab never reached {where} (focus is on {pilot.app.focused!r})")
 
 
 # ---------------------------------------------------------------- the checklist
@@ -89,6 +102,9 @@ async def open_section(pilot: Pilot, checklist: ChecklistView, section_id: str) 
         await keys(pilot, "escape")  # from a question: to the section list
     assert sidebar.has_focus, "escape should reach the section list"
     ids = [s.id for s in checklist.relevant_sections()]
+    if section_id not in ids and not checklist.every_question:
+        await keys(pilot, "A")  # every question of the checklist, not just this visit's
+        ids = [s.id for s in checklist.relevant_sections()]
     if section_id not in ids:
         raise CannotEnter(f"section {section_id} is not shown for this visit")
     for _ in range(len(ids) * 2):
@@ -132,6 +148,13 @@ async def _enter_choices(pilot: Pilot, row: ChoiceQuestion, value: Any) -> None:
     ids = [oid for oid, _ in grid.options]
     for oid in wanted:
         if oid in grid.selected:
+            continue
+        if oid not in ids and grid.other:  # not listed: o opens a box to type it
+            await keys(pilot, "o")
+            await type_text(pilot, oid)
+            await keys(pilot, "enter")
+            assert oid in grid.selected and pilot.app.focused is grid
+            ids = [option for option, _ in grid.options]
             continue
         if oid not in ids:
             raise CannotEnter(f"{row.field}: {oid!r} is not among the choices shown")
@@ -177,14 +200,20 @@ async def _enter_entries(pilot: Pilot, row: EntryListQuestion, value: list[Any])
 
 
 async def enter_history(pilot: Pilot, checklist: ChecklistView, record: Mapping[str, Any]) -> None:
-    """Every checklist item the record answers, section by section, in the screen's order."""
-    for section in checklist.sections:
+    """Every checklist item the record answers, section by section, in the screen's order,
+    but the visit and patient details first: the visit type, age and sex decide which other
+    questions are asked (a follow-up's responses, a pregnancy question), as a physician
+    sets them first when they differ from what the new visit assumed."""
+    details = [s for s in checklist.sections if s.id == "details"]
+    for section in details + [s for s in checklist.sections if s.id != "details"]:
         todo = [q for q in section.questions if _given(record, q)]
         if not todo:
             continue
         await open_section(pilot, checklist, section.id)
         for question in todo:
             row = checklist.question_row(question.field)
+            if row is not None and not row.display and not checklist.every_question:
+                await keys(pilot, "A")  # a question the rules did not expect for this visit
             if row is None or not row.display:
                 raise CannotEnter(f"{question.field} is not shown")
             await tab_to(pilot, row)
@@ -213,9 +242,7 @@ async def enter_exam(pilot: Pilot, screen: Widget, record: Mapping[str, Any]) ->
         for item, sides in (exam.get(group) or {}).items():
             for side, grade in sides.items():
                 cell = grid.cell(f"exam.{group}.{item}.{side}")
-                if not cell.display or not cell.parent or not cell.parent.display:  # type: ignore[union-attr]
-                    await keys(pilot, "l")  # all roots
-                await tab_to(pilot, cell, limit=300)
+                await arrow_to(pilot, grid, cell)
                 await keys(pilot, key_for(cell, grade))
     rest = {k: v for k, v in exam.items() if k not in ("motor", "sensory", "reflexes")}
     for question in _exam_questions(grid):
@@ -229,6 +256,38 @@ async def enter_exam(pilot: Pilot, screen: Widget, record: Mapping[str, Any]) ->
             raise CannotEnter(f"{question.field} has no row in the exam tab")
         await tab_to(pilot, row, limit=300)
         await enter_value(pilot, row, logic.get_path(record, question.field))
+
+
+def _grid_position(grid: Any, cell: GradeCell) -> tuple[int, int] | None:
+    for y, row in enumerate(grid._shown_rows()):
+        if cell in row.cells:
+            return y, row.cells.index(cell)
+    return None
+
+
+async def arrow_to(pilot: Pilot, grid: Any, cell: GradeCell) -> None:
+    """Move to a grid cell with the arrow keys, as a physician moves in the grid: F3 lands
+    on the first shown cell, `l` shows every root when the cell's root is hidden."""
+    if _grid_position(grid, cell) is None:
+        await keys(pilot, "l")  # all roots
+    if _grid_position(grid, cell) is None:
+        raise CannotEnter(f"{cell.path} is not in the grid even with every root shown")
+    for _ in range(60):
+        focused = pilot.app.focused
+        here = _grid_position(grid, focused) if isinstance(focused, GradeCell) else None
+        if here is None:
+            await keys(pilot, "f3")
+            continue
+        there = _grid_position(grid, cell)
+        assert there is not None
+        if here == there:
+            return
+        (y, x), (ty, tx) = here, there
+        if y != ty:
+            await keys(pilot, *["down" if ty > y else "up"] * abs(ty - y))
+        else:
+            await keys(pilot, *["right" if tx > x else "left"] * abs(tx - x))
+    raise CannotEnter(f"the arrow keys never reached {cell.path}")
 
 
 def _exam_questions(grid: Widget) -> list[Question]:

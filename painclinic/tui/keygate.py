@@ -29,6 +29,8 @@ from textual.message_pump import MessagePump
 
 SETTLE_LIMIT = 2.0  # seconds a key may wait for the previous one's work before going ahead
 QUIET_ROUNDS = 2  # consecutive idle looks at the queues before a key counts as handled
+EAGER_LOOKS = 4  # looks with no sleep before polling every POLL_SECONDS
+POLL_SECONDS = 0.001
 
 
 class OrderedKeysApp(App[Any]):
@@ -62,18 +64,35 @@ class OrderedKeysApp(App[Any]):
 
     async def _settle(self) -> None:
         deadline = time.monotonic() + SETTLE_LIMIT
-        quiet = 0
+        quiet = looks = 0
+        nodes: list[MessagePump] | None = None
         while quiet < QUIET_ROUNDS and time.monotonic() < deadline:
-            await asyncio.sleep(0)
-            quiet = 0 if self._busy() else quiet + 1
+            # The first looks come at once (most keys settle in a turn or two of the loop);
+            # after that, a short sleep: looking at every widget's queue between each message
+            # the app handles would double the work of a long recomputation.
+            await asyncio.sleep(0 if looks < EAGER_LOOKS else POLL_SECONDS)
+            looks += 1
+            # The widget tree is walked again only after something was seen busy: a widget
+            # is mounted only by work that was queued somewhere, so a quiet look cannot have
+            # missed a new one (walking 700 widgets each look was half the cost of a key).
+            if nodes is None:
+                nodes = list(self._live_nodes())
+            if self._busy(nodes):
+                quiet, nodes = 0, None
+            else:
+                quiet += 1
         if self.is_running:
             self.call_later(self._release_next_key)
 
-    def _busy(self) -> bool:
-        """Is anything the last key set off still queued or running?"""
-        if _app_busy(self):
+    def _busy(self, nodes: list[MessagePump]) -> bool:
+        """Is anything the last key set off still queued or running?
+
+        Work deferred to after the next refresh (`call_after_refresh`: a tab's first field
+        is focused once the tab is laid out) counts: a key read before it runs would go to
+        the widget that had focus before."""
+        if _app_busy(self) or any(screen._callbacks for screen in self.screen_stack):
             return True
-        return any(_pump_busy(node) for node in self._live_nodes())
+        return any(_pump_busy(node) for node in nodes)
 
     def _live_nodes(self) -> Iterator[MessagePump]:
         for screen in self.screen_stack:
@@ -93,7 +112,9 @@ def _waiting(pump: MessagePump) -> list[Any]:
 
 
 def _pump_busy(pump: MessagePump) -> bool:
-    return bool(_waiting(pump) or pump._next_callbacks)
+    return bool(
+        pump.message_queue_size or pump._pending_message is not None or pump._next_callbacks
+    )
 
 
 def _app_busy(app: App[Any]) -> bool:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from painclinic.model import Patient
 from painclinic.store import PatientSummary, StoreError, VisitSummary
@@ -19,6 +19,7 @@ from painclinic.tui.commands import PatientCommands
 from painclinic.tui.dialogs.confirm import ConfirmDialog
 from painclinic.tui.emergencies import WORDS, EmergencyCache
 from painclinic.tui.screens.base import ClinicScreen
+from painclinic.tui.widgets.key_footer import KeyFooter
 from painclinic.worklist import next_due
 
 EMPTY = "No patients yet: press n to add one."
@@ -53,7 +54,7 @@ class PatientsScreen(ClinicScreen):
                 yield Static("Visits", id="visits-title", classes="pane-title")
                 yield DataTable(id="visits", cursor_type="row")
                 yield Static("", id="patient-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._emergencies = EmergencyCache(self.app.store)

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from painclinic.knowledge import load_knowledge
 from painclinic.session import VisitSession
@@ -25,6 +25,7 @@ from painclinic.tui.widgets.body_map import BodyMap
 from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.follow_up import FollowUpPanel
+from painclinic.tui.widgets.key_footer import KeyFooter
 from painclinic.tui.widgets.red_flag_banner import RedFlagBanner
 
 TABS = ("history", "exam", "body_map", "assessment")
@@ -76,7 +77,7 @@ class VisitScreen(ClinicScreen):
                 yield BodyMap(id="body-map")
             with TabPane("Assessment (F5)", id="assessment"):
                 yield AssessmentPane(id="pane")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "painclinic"
@@ -150,10 +151,23 @@ class VisitScreen(ClinicScreen):
         body.markings = s.record.get("history", {}).get("body_map", {})
         body.localized = tuple((r.root, r.side) for r in s.assessment.localization)
         self.query_one(AssessmentPane).load(s.assessment, v.plan, v, s.previous)
-        if v.visit.type == "follow_up":
-            self.query_one(FollowUpPanel).show_comparison(v, s.previous)
+        self._show_follow_up(v.visit.type == "follow_up")
         self._status()
         self.last_update_ms = (time.perf_counter() - started) * 1000
+
+    def _show_follow_up(self, follow_up: bool) -> None:
+        """The follow-up box over the history, also when the visit type is changed to (or
+        from) a follow-up in the visit itself."""
+        panels = self.query(FollowUpPanel)
+        if follow_up and not panels:
+            panel = FollowUpPanel(self.session.pending_responses(), id="follow-up")
+            panel.show_comparison(self.session.visit, self.session.previous)  # shown on mount
+            self.query_one(ChecklistView).parent.mount(panel, before=0)  # type: ignore[union-attr]
+            return
+        for panel in panels:
+            panel.display = follow_up
+            if follow_up:
+                panel.show_comparison(self.session.visit, self.session.previous)
 
     def _status(self, problem: str | None = None) -> None:
         s = self.session

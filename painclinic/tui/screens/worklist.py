@@ -2,9 +2,10 @@
 
 What is due is `painclinic.worklist.worklist` (the same list as `painclinic checkpoints`); this
 screen only filters it (overdue / due within a week / all), says in words how late or near each
-one is ("OVERDUE 3 d", "today"), marks the engine's unaccepted proposals, opens the visit that
-planned a checkpoint (enter) and marks a planned checkpoint done (x) through the visit session,
-so the change is validated, saved with its revision and audited like any other edit.
+one is ("OVERDUE 3 d", "today"), opens the visit that planned a checkpoint (enter) and marks a
+checkpoint done (x) through the visit session, so the change is validated, saved with its
+revision and audited like any other edit. Only the physician's planned checkpoints are listed
+(the rule in `painclinic.worklist`): the engine's proposals wait in the assessment.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from painclinic.model import Plan
 from painclinic.store import RecordStore, StoreError
 from painclinic.tui.commands import WorklistCommands
 from painclinic.tui.screens.base import ClinicScreen
+from painclinic.tui.widgets.key_footer import KeyFooter
 from painclinic.worklist import WorkItem, worklist
 
 WEEK = 7
@@ -30,7 +32,6 @@ FILTERS = (
     ("overdue", "overdue only", "Nothing overdue."),
     ("all", "all planned checkpoints", "No checkpoints are planned for any patient."),
 )
-PROPOSED = "PROPOSED "  # engine-suggested, not accepted by the physician
 
 
 def when(date: dt.date, today: dt.date) -> str:
@@ -66,7 +67,7 @@ class WorklistScreen(ClinicScreen):
         yield DataTable(id="worklist", cursor_type="row", zebra_stripes=True)
         yield Static(id="worklist-empty")
         yield Static(id="worklist-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "painclinic - worklist"
@@ -97,7 +98,7 @@ class WorklistScreen(ClinicScreen):
                 when(item.date, today),
                 str(item.date),
                 item.patient_name,
-                ("" if item.reviewed else PROPOSED) + item.label,
+                item.label,
                 key=str(n),
             )
         if table.row_count:
@@ -116,9 +117,7 @@ class WorklistScreen(ClinicScreen):
                 " (f: change) · ",
                 (f"{len(self.items)} checkpoint{'s' if len(self.items) != 1 else ''}", "bold"),
                 f", {overdue} overdue" if overdue else "",
-                f"\nToday {today} · ",
-                ("PROPOSED", "bold"),
-                " = suggested by the engine, not yet accepted",
+                f"\nToday {today} · enter opens the visit, x marks the checkpoint done",
             )
         )
 
@@ -149,16 +148,11 @@ class WorklistScreen(ClinicScreen):
         if item is None:
             detail.update("")
             return
-        status = (
-            "in the physician's plan: x marks it done"
-            if item.reviewed
-            else "proposed by the engine, not accepted: open the visit (enter) to accept it"
-        )
         detail.update(
             Content.assemble(
                 (item.label, "bold"),
                 f" · {item.patient_name} ({item.patient_id}) · visit {item.visit_id}\n",
-                f"Due {item.date} ({when(item.date, self.app.today())}) · {status}",
+                f"Due {item.date} ({when(item.date, self.app.today())})",
             )
         )
 
@@ -196,14 +190,6 @@ class WorklistScreen(ClinicScreen):
         item = self._selected()
         if item is None:
             self.app.notify("No checkpoint selected.", severity="warning")
-            return
-        if not item.reviewed:
-            self.app.notify(
-                f"{item.label!r} is the engine's proposal, not in the plan yet: open "
-                f"{item.visit_id} (enter) and accept it before marking it done.",
-                severity="warning",
-                timeout=10,
-            )
             return
         today = self.app.today()
         try:

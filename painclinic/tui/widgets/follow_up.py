@@ -55,6 +55,7 @@ class FollowUpPanel(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.pending = pending
         self.headline = ""
+        self._shown_visits: tuple[Visit, Visit | None] | None = None
 
     def compose(self) -> ComposeResult:
         with Collapsible(title=TITLE, collapsed=False, id="follow-up-box"):
@@ -74,6 +75,8 @@ class FollowUpPanel(Vertical):
 
     def on_mount(self) -> None:
         follow_screen_size(self, self._compact_changed)
+        if self._shown_visits is not None:
+            self.show_comparison(*self._shown_visits)
 
     @property
     def box(self) -> Collapsible:
@@ -100,7 +103,11 @@ class FollowUpPanel(Vertical):
             box.title = TITLE
 
     def show_comparison(self, current: Visit, previous: Visit | None) -> None:
-        self.query_one("#comparison", Static).update(compare(current, previous))
+        self._shown_visits = (current, previous)
+        found = self.query("#comparison")
+        if not found:  # mounted just now (the visit became a follow-up): shown on mount
+            return
+        found.first(Static).update(compare(current, previous))
         self.headline = headline(current, previous)
         self._retitle()
 

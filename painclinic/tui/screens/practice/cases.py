@@ -18,10 +18,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from painclinic.practice import Attempt, ScoreReport, TeachingCase, attempts, load_cases
 from painclinic.tui.screens.base import ClinicScreen
+from painclinic.tui.widgets.key_footer import KeyFooter
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
 DONE_FILTERS = (None, "not done", "done")
@@ -61,7 +62,7 @@ class PracticeCasesScreen(ClinicScreen):
         yield Static(id="practice-filters")
         yield DataTable(id="practice-cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="practice-case-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "painclinic - practice"

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from painclinic.knowledge import load_knowledge
 from painclinic.practice import (
@@ -24,6 +24,7 @@ from painclinic.practice import (
 )
 from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.screens.practice.run import item_labels, shown_value
+from painclinic.tui.widgets.key_footer import KeyFooter
 
 
 class PracticeScoreScreen(ClinicScreen):
@@ -55,7 +56,7 @@ class PracticeScoreScreen(ClinicScreen):
             with VerticalScroll(id="score-findings"):
                 yield from self._findings()
         yield Static("", id="score-export")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "painclinic - practice score"

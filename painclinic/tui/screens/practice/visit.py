@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Header, Static, TabbedContent, TabPane
 
 from painclinic import checklist as logic
 from painclinic.knowledge import load_knowledge
@@ -47,6 +47,7 @@ from painclinic.tui.widgets.comment import CommentInput
 from painclinic.tui.widgets.entry_list import EntryListQuestion
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.grade_cell import GradeCell
+from painclinic.tui.widgets.key_footer import KeyFooter
 from painclinic.tui.widgets.question import InputQuestion, QuestionRow
 from painclinic.tui.widgets.resident_form import ResidentForm
 
@@ -98,7 +99,7 @@ class PracticeVisitScreen(ClinicScreen):
                 yield ExamGrid(self.kb, id="exam-grid")
             with TabPane("Your assessment (F4)", id="yours"):
                 yield ResidentForm(self.kb, id="resident-form")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = "painclinic - practice"
