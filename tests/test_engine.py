@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -555,3 +556,30 @@ def test_a_derived_fact_holds_with_its_evidence_and_not_otherwise(
     assert kb.facts[fact].derived
     assert build_facts(visit(**yes), kb).get(fact) == evidence
     assert fact not in build_facts(visit(**no), kb)
+
+
+def _reversed_mappings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reversed_mappings(v) for k, v in reversed(list(value.items()))}
+    if isinstance(value, list):
+        return [_reversed_mappings(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "name", ["lumbar-s1-radiculopathy", "persistent-spinal-pain-severe-depression"]
+)
+def test_the_order_a_record_was_written_in_does_not_change_the_assessment(name: str) -> None:
+    """The app saves a visit in the checklist's order, a file may hold it in any order: the
+    same visit must give the same assessment, word for word."""
+    import yaml
+
+    from painclinic.engine import assess
+    from painclinic.validation import visit_from_data
+
+    path = Path(__file__).parent / "cases" / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    as_written = assess(visit_from_data(data, source="test")).model_dump(mode="json")
+    reordered = assess(visit_from_data(_reversed_mappings(data), source="test"))
+    assert reordered.model_dump(mode="json") == as_written

@@ -4,6 +4,10 @@ This is the one place that reads the record's shape. Every fact carries a plain-
 string, which is what a physician sees when asking *why*. Fact ids are either a named fact
 (data/facts.yaml: its meaning, and for a derived fact the rule that makes it) or `prefix:id`
 with an id from the knowledge base (PREFIXES).
+
+Mappings of the record (function limits, exam grades, tests, screens) are read in sorted key
+order: a visit typed into the app in the checklist's order and the same visit written in a
+file in another order are the same visit, and must give the same words.
 """
 
 from __future__ import annotations
@@ -232,7 +236,7 @@ def _symptom_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f"{k.replace('_', ' ')} {v:g}"
         if isinstance(v, float | int)
         else f"{k.replace('_', ' ')}: {v}"
-        for k, v in h.function.items()
+        for k, v in sorted(h.function.items())  # the same words whatever order it was entered
     ]
     if limits or visit.goals:
         f.add(
@@ -242,7 +246,7 @@ def _symptom_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
 
 
 def _red_flag_answer_facts(visit: Visit, f: Facts) -> None:
-    for flag, answer in visit.history.red_flags.items():
+    for flag, answer in sorted(visit.history.red_flags.items()):
         if answer:
             f.add(f"flag:{flag}", "answered yes on the red-flag screen")
         else:
@@ -298,8 +302,8 @@ def _treatment_history_facts(visit: Visit, f: Facts) -> None:
 def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     e = visit.exam
     tests = e.test_results()
-    for test, sides in tests.items():
-        positive = [s for s, r in sides.items() if r == "positive"]
+    for test, sides in sorted(tests.items()):
+        positive = [s for s, r in sorted(sides.items()) if r == "positive"]
         label = kb.vocab["special_tests"][test]
         for s in positive:
             f.add(f"test:{test}", f"{label} positive ({s})")
@@ -312,7 +316,7 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         for t in ("hoffmann", "babinski", "clonus")
         if f"test:{t}" in f
     ]
-    brisk = [r for r, sides in e.reflexes.items() if "brisk" in sides.values()]
+    brisk = [r for r, sides in sorted(e.reflexes.items()) if "brisk" in sides.values()]
     if len(brisk) >= 2:
         umn.append("brisk reflexes: " + ", ".join(brisk))
     if e.gait == "spastic":
@@ -320,9 +324,9 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     if umn:
         f.add("umn_signs", "; ".join(umn))
     weak_sides: dict[str, set[str]] = {}
-    for muscle, grades in e.motor.items():
+    for muscle, grades in sorted(e.motor.items()):
         info = kb.anatomy.key_muscles[muscle]
-        for side, grade in grades.items():
+        for side, grade in sorted(grades.items()):
             if grade <= 4:
                 text = f"{info.action.lower()} {grade}/5 on the {side}"
                 f.add("weakness", text)
@@ -332,8 +336,8 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
                 f.add("severe_weakness", f"{info.action.lower()} {grade}/5 on the {side}")
     if weak_sides.get("leg") == {"left", "right"}:
         f.add("bilateral_leg_weakness", "weakness in both legs")
-    for derm, sensations in e.sensory.items():
-        for side, sensation in sensations.items():
+    for derm, sensations in sorted(e.sensory.items()):
+        for side, sensation in sorted(sensations.items()):
             if sensation != "normal":
                 text = f"{sensation} {derm} sensation on the {side}"
                 f.add(f"sensory:{derm}:{side}", text)
@@ -342,9 +346,9 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
                     f.add("saddle_sensory_deficit", text)
                 if sensation == "increased":
                     f.add("hypersensitivity_sign", text)
-    for reflex, responses in e.reflexes.items():
+    for reflex, responses in sorted(e.reflexes.items()):
         reflex_info = kb.anatomy.reflexes[reflex]
-        for side, response in responses.items():
+        for side, response in sorted(responses.items()):
             if response in ("reduced", "absent"):
                 text = f"{response} {reflex.replace('_', ' ')} reflex on the {side}"
                 f.add("reflex_deficit", text)
@@ -364,7 +368,7 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add("trigger_points", f"trigger points: {', '.join(e.trigger_points)}".replace("_", " "))
     limited = [
         m.replace("_", " ")
-        for m, v in e.range_of_motion.items()
+        for m, v in sorted(e.range_of_motion.items())
         if v.lower() not in ("normal", "full")
     ]
     if limited:
@@ -406,7 +410,7 @@ def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
 
 
 def _screen_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
-    for screen, value in visit.history.screens.items():
+    for screen, value in sorted(visit.history.screens.items()):
         inst = kb.instruments.get(screen)
         label = inst.label if inst else screen
         f.add(f"screen:{screen}", f"{label} {value:g}")
