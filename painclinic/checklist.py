@@ -72,10 +72,23 @@ def holds(expr: Any, facts: Mapping[str, str]) -> bool:
     return evaluate(expr, facts)[0]
 
 
-def relevant_questions(section: Section, facts: Mapping[str, str]) -> list[Question]:
-    if not holds(section.when, facts):
-        return []
-    return [q for q in section.questions if holds(q.when, facts)]
+def shown(question: Question, facts: Mapping[str, str], record: Mapping[str, Any]) -> bool:
+    """A question is shown where its rule holds over the facts, and always once answered: a
+    recorded answer is never hidden (cauda equina items asked at a widespread-pain visit, a
+    follow-up's responses after the type is changed back), so it can be seen and changed."""
+    return holds(question.when, facts) or answered(question, record)
+
+
+def relevant_questions(
+    section: Section, facts: Mapping[str, str], record: Mapping[str, Any] | None = None
+) -> list[Question]:
+    """The section's questions to show (with `record`, also every answered one)."""
+    in_section = holds(section.when, facts)
+    return [
+        q
+        for q in section.questions
+        if (in_section and holds(q.when, facts)) or (record is not None and answered(q, record))
+    ]
 
 
 def is_red_flag_section(section: Section) -> bool:
@@ -102,7 +115,7 @@ class SectionStatus:
 def section_status(
     section: Section, record: Mapping[str, Any], facts: Mapping[str, str]
 ) -> SectionStatus:
-    questions = relevant_questions(section, facts)
+    questions = relevant_questions(section, facts, record)
     done = sum(answered(q, record) for q in questions)
     flagged = any(q.red_flag and get_path(record, q.field) is True for q in questions)
     return SectionStatus(done, len(questions), flagged)

@@ -348,6 +348,7 @@ READERS: dict[str, str] = {
     "Question.unit": "painclinic.checklist",
     "Question.red_flag": "painclinic.checklist",
     "Question.when": "painclinic.engine",
+    "Question.open_choices": "painclinic.tui.widgets.question",
     "Question.help": "painclinic.tui.widgets.question",
     "Section.id": "painclinic.engine",
     "Section.label": "painclinic.engine",

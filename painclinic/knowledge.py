@@ -278,6 +278,9 @@ class Question(BaseModel):
     red_flag: str | None = None
     when: Expr | None = None
     help: str | None = None
+    # The record keeps free ids or text here (CONTRACT 1: aggravating "free ids/text"): the app
+    # lets the physician type one that is not among the choices.
+    open_choices: bool = False
 
 
 class Section(BaseModel):

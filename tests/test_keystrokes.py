@@ -64,3 +64,20 @@ async def test_enter_moves_on_before_the_next_keys_of_a_burst_are_read(
         await keys(pilot, "6", "enter", "8", "enter", "2", "enter")
         pain = store.get_visit("p-0001-v1").visit.history.pain
         assert (pain.now, pain.worst, pain.least) == (6, 8, 2)
+
+
+@pytest.mark.asyncio
+async def test_text_typed_right_after_opening_a_section_lands_in_its_first_question(
+    app_factory: AppFactory, tmp_path
+) -> None:
+    """Enter on the section list focuses the section's first question once its page is laid
+    out; in a real terminal the first letters typed straight after it went nowhere."""
+    store = Store(tmp_path / "store")
+    app = app_factory(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_new_visit(pilot, store)
+        assert checklist.sidebar.has_focus
+        await keys(pilot, "enter", *"knee hurts on stairs", "enter")
+        saved = store.get_visit("p-0001-v1").visit
+        assert saved.history.chief_complaint == "knee hurts on stairs"
+        assert checklist.question_row("history.region").has_focus_within  # enter moved on

@@ -4,8 +4,10 @@ selected section on the right. Rendered from `data/checklist.yaml`.
 Attributes down, messages up: the visit screen calls `load(record, facts, scores)` after every
 accepted change (and once at start) and `show_error(path, message)` when the session refuses a
 value; the view posts `FieldChanged` for every edit. Only sections and questions whose `when`
-rule holds over the facts are shown. Section pages are built when first opened and then kept,
-so switching sections never loses typed text.
+rule holds over the facts are shown, and every answered one; `A` shows every question of the
+checklist (a question the rules did not expect for this visit can still be asked and
+recorded). Section pages are built when first opened and then kept, so switching sections
+never loses typed text.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class ChecklistView(Widget):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "sections", "Sections", id="checklist.sections"),
         Binding("N", "all_negative", "All no", id="checklist.all_negative"),
+        Binding("A", "toggle_every_question", "All questions", id="checklist.every_question"),
     ]
 
     def __init__(
@@ -90,6 +93,7 @@ class ChecklistView(Widget):
         self._pages: dict[str, _Page] = {}
         self._errors: dict[str, str] = {}
         self._comment_field: str | None = None
+        self.every_question = False  # `A`: every section and question, not just this visit's
 
     # ------------------------------------------------------------ layout
 
@@ -169,7 +173,9 @@ class ChecklistView(Widget):
         return self.sidebar.current
 
     def relevant_sections(self) -> list[Section]:
-        return [s for s in self.sections if logic.relevant_questions(s, self.facts)]
+        if self.every_question:
+            return list(self.sections)
+        return [s for s in self.sections if logic.relevant_questions(s, self.facts, self.record)]
 
     def status(self, section_id: str) -> logic.SectionStatus:
         return logic.section_status(self._by_id[section_id], self.record, self.facts)
@@ -216,6 +222,18 @@ class ChecklistView(Widget):
             return current is not None and logic.is_red_flag_section(self._by_id[current])
         return True
 
+    def action_toggle_every_question(self) -> None:
+        self.every_question = not self.every_question
+        self._refresh_sidebar()
+        for sid in self._pages:
+            self._apply(sid)
+        self.app.notify(
+            "Showing every question of the checklist (A: only this visit's)."
+            if self.every_question
+            else "Showing the questions for this visit (A: every question).",
+            timeout=5,
+        )
+
     def action_all_negative(self) -> None:
         """Record every red flag of this section not yet asked as asked and denied; answers
         already given stay. One change, so the visit is saved and assessed once."""
@@ -226,7 +244,7 @@ class ChecklistView(Widget):
         answers = dict(logic.get_path(self.record, "history.red_flags") or {})
         unasked = [
             q.red_flag
-            for q in logic.relevant_questions(section, self.facts)
+            for q in logic.relevant_questions(section, self.facts, self.record)
             if q.red_flag and q.type == "yes_no" and not isinstance(answers.get(q.red_flag), bool)
         ]
         if not unasked:
@@ -287,6 +305,7 @@ class ChecklistView(Widget):
         comments = logic.comments_of(self.record)
         for row in page.rows:
             row.load(self.record, self.facts, self.scores, comments, replace=replace)
+            row.display = row.display or self.every_question
             for path, message in self._errors.items():
                 if path == row.field or path.startswith(row.field + "."):
                     row.show_error(message, path)
@@ -312,9 +331,7 @@ class ChecklistView(Widget):
     def restore_draft(self, key: str, text: str) -> bool:
         """Put back text typed before the app stopped; False if no row here holds `key`."""
         path, _, inner = key.partition("#")
-        section = next(
-            (s for s in self.sections for q in s.questions if q.field == path), None
-        )
+        section = next((s for s in self.sections for q in s.questions if q.field == path), None)
         if section is None:
             return False
         self._ensure_page(section.id)

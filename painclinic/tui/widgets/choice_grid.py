@@ -2,8 +2,10 @@
 
 Every option is visible at once (no dropdown to open), the chosen ones marked by a glyph as
 well as style: `◉`/`○` for a single choice, `☑`/`☐` for several. Arrow keys move the cursor,
-space or enter picks, backspace clears; a click picks the option under the pointer. Posts
-`Changed` with the new value: an id or None (single), a list of ids in option order (multiple).
+space or enter picks, backspace clears, o adds a value that is not listed (where the record
+keeps free ids or text); a click picks the option under the pointer. Posts
+`Changed` with the new value: an id or None (single), or a list of ids (multiple) in the
+order picked, a loaded value keeping its own order (saving back never reorders a record).
 """
 
 from __future__ import annotations
@@ -44,9 +46,13 @@ class ChoiceGrid(Widget, can_focus=True):
         Binding("space,enter", "pick", "Pick", id="choice.pick"),
         Binding("backspace,delete", "clear", "Clear", id="choice.clear"),
         Binding("c", "comment", "Comment", id="item.comment"),
+        Binding("o,plus", "other", "Other...", id="choice.other"),
     ]
 
     cursor: reactive[int] = reactive(0)
+
+    class OtherRequested(Message):
+        """The physician wants to type a value that is not among the choices (key o)."""
 
     class Changed(Message):
         def __init__(self, grid: ChoiceGrid, value: str | list[str] | None) -> None:
@@ -63,11 +69,13 @@ class ChoiceGrid(Widget, can_focus=True):
         options: Sequence[tuple[str, str]],
         *,
         multiple: bool = False,
+        other: bool = False,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.options = list(options)
         self.multiple = multiple
+        self.other = other  # free values may be added (an open vocabulary)
         self.selected: list[str] = []
 
     # ------------------------------------------------------------ value
@@ -91,7 +99,8 @@ class ChoiceGrid(Widget, can_focus=True):
         for oid in chosen:
             if oid not in known:
                 self.options.append((oid, oid))
-        selected = [oid for oid, _ in self.options if oid in chosen]
+        # the record's own order: loading and saving back never reorders what was recorded
+        selected = list(dict.fromkeys(chosen))
         if selected != self.selected:
             self.selected = selected
             self.refresh(layout=True)
@@ -164,12 +173,31 @@ class ChoiceGrid(Widget, can_focus=True):
             return
         oid = self.options[self.cursor][0]
         if self.multiple:
-            chosen = set(self.selected) ^ {oid}
-            self.selected = [o for o, _ in self.options if o in chosen]
+            # in the order picked: what was recorded keeps its place, a new pick goes last
+            if oid in self.selected:
+                self.selected = [o for o in self.selected if o != oid]
+            else:
+                self.selected = [*self.selected, oid]
         else:
             self.selected = [] if self.selected == [oid] else [oid]
         self.refresh(layout=True)
         self.post_message(self.Changed(self, self.value))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.other if action == "other" else True
+
+    def action_other(self) -> None:
+        self.post_message(self.OtherRequested())
+
+    def add_other(self, value: str) -> None:
+        """Choose a typed value: it joins the options (shown like them) and is selected."""
+        if value not in (oid for oid, _ in self.options):
+            self.options.append((value, value))
+        if value not in self.selected:
+            self.selected = [*self.selected, value] if self.multiple else [value]
+            self.post_message(self.Changed(self, self.value))
+        self.cursor = next(i for i, (oid, _) in enumerate(self.options) if oid == value)
+        self.refresh(layout=True)
 
     def action_clear(self) -> None:
         if not self.selected:

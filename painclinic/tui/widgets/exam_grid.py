@@ -290,14 +290,25 @@ class ExamGrid(Widget):
         return False
 
     def limbs(self) -> tuple[bool, bool]:
-        """(upper, lower) halves shown."""
+        """(upper, lower) halves shown: the involved limb, and any limb with a recorded grade."""
         if self.show_all:
             return True, True
-        upper = any(f in self.facts for f in UPPER_FACTS)
-        lower = any(f in self.facts for f in LOWER_FACTS)
+        upper = any(f in self.facts for f in UPPER_FACTS) or self._graded("upper")
+        lower = any(f in self.facts for f in LOWER_FACTS) or self._graded("lower")
         if upper == lower:
             return True, True
         return upper, lower
+
+    def _graded(self, limb: str) -> bool:
+        return any(
+            logic.answered(q, self.record)
+            for r in self.roots.values()
+            if r.limb == limb
+            for q in r.questions()
+        )
+
+    def _shown(self, question: Question) -> bool:
+        return logic.shown(question, self.facts, self.record)
 
     def _apply(self) -> None:
         upper, lower = self.limbs()
@@ -307,11 +318,7 @@ class ExamGrid(Widget):
             self.query_one(f"#exam-limb-{limb}").display = shown[limb]
         for r in self.roots.values():
             assert r.row is not None and r.label is not None
-            relevant = (
-                self.show_all
-                or r.core
-                or any(logic.holds(q.when, self.facts) for q in r.questions())
-            )
+            relevant = self.show_all or r.core or any(self._shown(q) for q in r.questions())
             r.row.display = shown[r.limb] and relevant
             for cell in r.cells:
                 if cell is not None:
@@ -325,7 +332,7 @@ class ExamGrid(Widget):
             for q in questions:
                 row = self._rows[q.field]
                 row.load(self.record, self.facts, self.scores, comments)
-                row.display = relevant and row.display
+                row.display = (relevant and row.display) or logic.answered(q, self.record)
                 any_shown = any_shown or bool(row.display)
             self._section_titles[section.id].display = any_shown
         self._refresh_title()

@@ -184,7 +184,7 @@ class QuestionRow(Widget):
 
         `replace` (after loading another terminal's version) overwrites even the field being
         typed in, and forgets what was typed there, so the next keystroke edits their text."""
-        self.display = logic.holds(self.question.when, facts)
+        self.display = logic.shown(self.question, facts, record)
         if replace:
             self.discard_typing()
         key = logic.screen_key(self.question)
@@ -443,6 +443,54 @@ class InputQuestion(QuestionRow):
 # ---------------------------------------------------------------- choices
 
 
+class OtherInput(FieldInput):
+    """A value not among the choices, typed under the grid: enter adds it, escape does not.
+
+    Leaving the box any other way (Tab, a click) adds what was typed too: nothing typed is
+    dropped without the physician saying so."""
+
+    DEFAULT_CSS = """
+    OtherInput { margin: 0 0 0 2; width: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="other.cancel"),
+    ]
+
+    class Done(Message):
+        def __init__(self, box: OtherInput, text: str) -> None:
+            super().__init__()
+            self.box = box
+            self.text = text  # "" when cancelled
+
+        @property
+        def control(self) -> OtherInput:
+            return self.box
+
+    def __init__(self) -> None:
+        super().__init__(
+            placeholder="Not listed: type it - enter adds, escape cancels",
+            compact=True,
+            classes="other-input",
+        )
+        self._done = False
+
+    def _finish(self, text: str) -> None:
+        if not self._done:
+            self._done = True
+            self.post_message(self.Done(self, text.strip()))
+
+    def action_cancel(self) -> None:
+        self._finish("")
+
+    def on_blur(self) -> None:
+        self._finish(self.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._finish(self.value)
+
+
 class ChoiceQuestion(QuestionRow):
     INLINE = False
 
@@ -450,8 +498,26 @@ class ChoiceQuestion(QuestionRow):
         self._grid = ChoiceGrid(
             logic.choice_options(self.kb, self.question),
             multiple=self.question.type == "multi_choice",
+            other=self.question.open_choices,
         )
         yield self._grid
+
+    @on(ChoiceGrid.OtherRequested)
+    def _open_other(self, event: ChoiceGrid.OtherRequested) -> None:
+        event.stop()
+        box = OtherInput()
+        self.mount(box, before=self.query_one(".q-error"))
+        box.focus()
+
+    @on(OtherInput.Done)
+    def _other_done(self, event: OtherInput.Done) -> None:
+        event.stop()
+        refocus = self.app.focused is event.box  # Tab away: the keyboard goes where it went
+        event.box.remove()
+        if event.text:
+            self._grid.add_other(event.text)
+        if refocus:
+            self._grid.focus()
 
     def set_value(self, value: Any) -> None:
         if self._ready:
