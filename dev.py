@@ -66,7 +66,9 @@ def main(argv: list[str]) -> int:
             code = run(*check)
             if code:
                 return code
-        return run(PY, "-m", "pytest", *rest)
+        # every core: the app tests drive whole visits by keys and dominate the run's time
+        spread = [] if any(a.startswith(("-n", "--numprocesses")) for a in rest) else ["-n", "auto"]
+        return run(PY, "-m", "pytest", *spread, *rest)
     if task == "bench":
         code = 0
         for script in sorted((ROOT / "bench").glob("*.py")):
