@@ -10,6 +10,7 @@ land in the field that had focus when they were pressed.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,8 @@ from painclinic.tui.widgets.question import (
     SidesQuestion,
     YesNoQuestion,
 )
+
+DRAIN_LIMIT = 60.0  # seconds; keys not handled by then fail the test instead of racing on
 
 
 class CannotEnter(AssertionError):
@@ -62,11 +65,15 @@ async def drained(pilot: Pilot) -> None:
     a callback to every widget of the screen (700 on a visit) and waits for each, which made
     a typed visit take minutes."""
     app = pilot.app
-    for _ in range(100_000):
-        await asyncio.sleep(0)
+    deadline = time.monotonic() + DRAIN_LIMIT
+    looks = 0
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0 if looks < 20 else 0.001)  # a busy wait would slow the app
+        looks += 1
         unread = any(isinstance(m, events.Key) for m in keygate._waiting(app))
         if not unread and not app._held_keys and not app._key_in_flight:  # type: ignore[attr-defined]
-            break
+            return
+    raise AssertionError(f"the app did not handle the keys within {DRAIN_LIMIT:g} s")
 
 
 async def keys(pilot: Pilot, *names: str) -> None:

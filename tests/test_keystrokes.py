@@ -81,3 +81,20 @@ async def test_text_typed_right_after_opening_a_section_lands_in_its_first_quest
         saved = store.get_visit("p-0001-v1").visit
         assert saved.history.chief_complaint == "knee hurts on stairs"
         assert checklist.question_row("history.region").has_focus_within  # enter moved on
+
+
+@pytest.mark.asyncio
+async def test_a_dialog_over_a_screen_does_not_hold_the_keys_typed_in_it(
+    app_factory: AppFactory,
+) -> None:
+    """The screen under a dialog is not refreshed, so work it deferred to its next refresh
+    waits; the key gate must not wait for it, or every key typed in the command palette sat
+    out the whole settle limit."""
+    from painclinic.tui.screens.worklist import WorklistScreen
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await keys(pilot, "ctrl+p")
+        assert not app._busy(list(app._live_nodes()))  # idle while the palette is open
+        await keys(pilot, *"worklist", "enter")
+        assert isinstance(app.screen, WorklistScreen)

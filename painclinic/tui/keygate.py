@@ -27,7 +27,10 @@ from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
 
-SETTLE_LIMIT = 2.0  # seconds a key may wait for the previous one's work before going ahead
+# Seconds a key may wait for the previous one's work before going ahead. On a loaded 2-core
+# machine opening a visit (700 widgets) took over 2 s, and a key let through early lands in
+# the wrong widget, which is worse than a wait; only work that never settles meets it.
+SETTLE_LIMIT = 5.0
 QUIET_ROUNDS = 2  # consecutive idle looks at the queues before a key counts as handled
 EAGER_LOOKS = 4  # looks with no sleep before polling every POLL_SECONDS
 POLL_SECONDS = 0.001
@@ -90,7 +93,10 @@ class OrderedKeysApp(App[Any]):
         Work deferred to after the next refresh (`call_after_refresh`: a tab's first field
         is focused once the tab is laid out) counts: a key read before it runs would go to
         the widget that had focus before."""
-        if _app_busy(self) or any(screen._callbacks for screen in self.screen_stack):
+        # Only the active screen's: a screen under a dialog is not refreshed, so its deferred
+        # work waits until it is shown again (waiting for it held every key typed in the
+        # command palette for the whole settle limit).
+        if _app_busy(self) or self.screen._callbacks:
             return True
         return any(_pump_busy(node) for node in nodes)
 
