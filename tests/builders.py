@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from painclinic import assess
-from painclinic.model import Assessment, Visit
+from painclinic.model import Assessment, Patient, Visit
+from painclinic.session import VisitSession
+from painclinic.store import RecordStore
 from painclinic.validation import visit_from_data
 
 BASE: dict[str, Any] = {
@@ -52,3 +56,19 @@ def visit(**changes: Any) -> Visit:
 
 def assessed(**changes: Any) -> Assessment:
     return assess(visit(**changes))
+
+
+def stored_visit(
+    store: RecordStore,
+    date: dt.date,
+    answers: Mapping[str, object],
+    *,
+    name: str = "Test Patient",
+    age: int = 45,
+) -> str:
+    """A new initial visit saved in `store`, its answers set through the session as the app
+    sets them (each must be accepted); the visit's id."""
+    session = VisitSession.new_initial(store, Patient(name=name, age=age), date)
+    for path, value in answers.items():
+        assert session.set(path, value) is None, path
+    return session.visit_id

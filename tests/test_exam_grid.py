@@ -11,11 +11,10 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
-from painclinic.model import Patient
-from painclinic.session import VisitSession
 from painclinic.store import Store
 from painclinic.tui.widgets.exam_grid import ExamGrid
 from painclinic.tui.widgets.grade_cell import GradeCell
+from tests.builders import stored_visit
 from tests.conftest import TODAY, AppFactory
 from tests.driver import keys
 
@@ -24,10 +23,8 @@ NECK = {"history.region": "neck", "history.radiation": ["arm_to_hand"]}
 
 
 async def open_exam(pilot: Pilot, store: Store, answers: dict[str, object]) -> ExamGrid:
-    session = VisitSession.new_initial(store, Patient(name="Grid Walker", age=50), TODAY)
-    for path, value in answers.items():
-        assert session.set(path, value) is None, path
-    pilot.app.open_visit(session.visit_id)  # type: ignore[attr-defined]
+    visit_id = stored_visit(store, TODAY, answers, name="Grid Walker", age=50)
+    pilot.app.open_visit(visit_id)  # type: ignore[attr-defined]
     await pilot.pause()
     await pilot.press("f3")
     await pilot.pause()

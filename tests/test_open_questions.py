@@ -8,27 +8,35 @@ from pathlib import Path
 
 import pytest
 
-from painclinic.model import Patient
-from painclinic.session import VisitSession
 from painclinic.store import Store
 from painclinic.tui.widgets.checklist import ChecklistView
 from painclinic.tui.widgets.choice_grid import ChoiceGrid
 from painclinic.tui.widgets.question import OtherInput
 from tests import driver
+from tests.builders import stored_visit
 from tests.conftest import TODAY, AppFactory
 
 VISIT = "p-0001-v1"
 
 
 def widespread_visit(store: Store) -> None:
-    session = VisitSession.new_initial(store, Patient(name="Open Questions", age=45), TODAY)
-    assert session.set("history.region", "widespread") is None
+    stored_visit(store, TODAY, {"history.region": "widespread"}, name="Open Questions")
 
 
 async def open_visit(pilot) -> ChecklistView:  # type: ignore[no-untyped-def]
     pilot.app.open_visit(VISIT)
     await pilot.pause()
     return pilot.app.screen.query_one(ChecklistView)
+
+
+async def to_choices(pilot, field: str) -> ChoiceGrid:  # type: ignore[no-untyped-def]
+    """Open the visit and Tab to the choice grid of `field`."""
+    checklist = await open_visit(pilot)
+    row = checklist.question_row(field)
+    assert row is not None
+    grid = row.query_one(ChoiceGrid)
+    await driver.tab_to(pilot, grid)
+    return grid
 
 
 @pytest.mark.asyncio
@@ -38,11 +46,7 @@ async def test_o_adds_a_value_that_is_not_listed_and_escape_adds_nothing(
     store = Store(tmp_path / "store")
     widespread_visit(store)
     async with app_factory(store).run_test(size=(120, 40)) as pilot:
-        checklist = await open_visit(pilot)
-        row = checklist.question_row("history.aggravating")
-        assert row is not None
-        grid = row.query_one(ChoiceGrid)
-        await driver.tab_to(pilot, grid)
+        grid = await to_choices(pilot, "history.aggravating")
         await driver.keys(pilot, "space")  # the first listed choice
         await driver.keys(pilot, "o")
         assert isinstance(pilot.app.focused, OtherInput)
@@ -66,11 +70,7 @@ async def test_a_closed_list_has_no_other_key(app_factory: AppFactory, tmp_path:
     store = Store(tmp_path / "store")
     widespread_visit(store)
     async with app_factory(store).run_test(size=(120, 40)) as pilot:
-        checklist = await open_visit(pilot)
-        row = checklist.question_row("history.radiation")
-        assert row is not None
-        grid = row.query_one(ChoiceGrid)
-        await driver.tab_to(pilot, grid)
+        grid = await to_choices(pilot, "history.radiation")
         await driver.keys(pilot, "o")
         assert pilot.app.focused is grid
         assert not pilot.app.screen.query(OtherInput)

@@ -7,19 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from painclinic.model import Patient
 from painclinic.session import VisitSession
 from painclinic.store import Store
 from painclinic.tui.screens.visit import VisitScreen
 from painclinic.tui.widgets.checklist import ChecklistView
+from tests.builders import stored_visit
 from tests.conftest import TODAY, AppFactory
 
 VISIT = "p-0001-v1"
 
 
 def low_back_visit(store: Store) -> None:
-    session = VisitSession.new_initial(store, Patient(name="Red Flags", age=45), TODAY)
-    assert session.set("history.region", "low_back") is None
+    stored_visit(store, TODAY, {"history.region": "low_back"}, name="Red Flags")
 
 
 @pytest.mark.asyncio

@@ -307,9 +307,6 @@ class ExamGrid(Widget):
             for q in r.questions()
         )
 
-    def _shown(self, question: Question) -> bool:
-        return logic.shown(question, self.facts, self.record)
-
     def _apply(self) -> None:
         upper, lower = self.limbs()
         shown = {"upper": upper, "lower": lower}
@@ -318,7 +315,11 @@ class ExamGrid(Widget):
             self.query_one(f"#exam-limb-{limb}").display = shown[limb]
         for r in self.roots.values():
             assert r.row is not None and r.label is not None
-            relevant = self.show_all or r.core or any(self._shown(q) for q in r.questions())
+            relevant = (
+                self.show_all
+                or r.core
+                or any(logic.shown(q, self.facts, self.record) for q in r.questions())
+            )
             r.row.display = shown[r.limb] and relevant
             for cell in r.cells:
                 if cell is not None:
