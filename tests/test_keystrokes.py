@@ -9,6 +9,7 @@ each value where it was aimed.
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from painclinic.model import Patient
@@ -16,7 +17,7 @@ from painclinic.session import VisitSession
 from painclinic.store import Store
 from painclinic.tui.widgets.checklist import ChecklistView
 from tests.conftest import TODAY, AppFactory
-from tests.driver import keys  # sent back to back, then all handled
+from tests.driver import drained, keys  # sent back to back, then all handled
 
 
 async def open_new_visit(pilot: Pilot, store: Store) -> ChecklistView:
@@ -98,3 +99,25 @@ async def test_a_dialog_over_a_screen_does_not_hold_the_keys_typed_in_it(
         assert not app._busy(list(app._live_nodes()))  # idle while the palette is open
         await keys(pilot, *"worklist", "enter")
         assert isinstance(app.screen, WorklistScreen)
+
+
+@pytest.mark.asyncio
+async def test_escape_then_a_letter_read_as_one_alt_key_is_still_escape_then_the_letter(
+    app_factory: AppFactory, tmp_path
+) -> None:
+    """A terminal sends escape as one byte, and the next key within 0.1 s makes it "alt+k"
+    (tmux, a fast typist, ssh): the walk's `escape k` stayed in the chief complaint and typed
+    a "k" there instead of going to the section list and on to the section above."""
+    store = Store(tmp_path / "store")
+    app = app_factory(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_new_visit(pilot, store)
+        await keys(pilot, "j", "enter")  # the second section, its first question
+        second = checklist.current_section
+        first_question = app.focused
+        await keys(pilot, *"ok")
+        pilot.app.post_message(events.Key("alt+k", "k"))  # what `escape k` becomes
+        await drained(pilot)
+        assert checklist.sidebar.has_focus, "escape was lost"
+        assert checklist.current_section != second, "k did not move to the section above"
+        assert getattr(first_question, "value", None) == "ok", "k was typed into the field"

@@ -9,8 +9,10 @@ import pytest
 
 from painclinic.session import VisitSession
 from painclinic.store import Store
+from painclinic.tui.screens.patients import PatientsScreen
 from painclinic.tui.screens.visit import VisitScreen
 from painclinic.tui.widgets.checklist import ChecklistView
+from tests import driver
 from tests.builders import stored_visit
 from tests.conftest import TODAY, AppFactory
 
@@ -68,8 +70,34 @@ async def test_an_unacknowledged_emergency_keeps_the_physician_in_the_visit(
         assert isinstance(pilot.app.screen, VisitScreen), "left with the emergency unanswered"
         await pilot.press("ctrl+g")
         await pilot.pause()
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, VisitScreen)
         plan = store.get_visit(VISIT).visit.plan
         assert plan is not None and [a.flag for a in plan.acknowledged] == ["saddle_anesthesia"]
+
+
+@pytest.mark.asyncio
+async def test_one_escape_too_many_stays_in_the_visit_and_two_in_a_row_leave(
+    app_factory: AppFactory, tmp_path: Path
+) -> None:
+    """The ux walk: escape from the imaging editor went one level too far, and the letters
+    typed next ("mri") acted on the patient list (r opened the practice cases)."""
+    store = Store(tmp_path / "store")
+    low_back_visit(store)
+    async with app_factory(store).run_test(size=(120, 40)) as pilot:
+        app = pilot.app
+        app.open_visit(VISIT)  # type: ignore[attr-defined]
+        await pilot.pause()
+        visit = app.screen
+        checklist = visit.query_one(ChecklistView)
+        await driver.keys(pilot, "enter")  # into the first section
+        assert not checklist.sidebar.has_focus
+        await driver.keys(pilot, "escape")  # from its question back to the section list
+        assert checklist.sidebar.has_focus
+        await driver.keys(pilot, "escape", "w", "r", "i")  # one escape too many, then letters
+        assert app.screen is visit and len(app.screen_stack) == 2, "the letters left the visit"
+        await driver.keys(pilot, "escape", "down", "escape")  # not in a row: still here
+        assert app.screen is visit
+        await driver.keys(pilot, "escape", "escape")
+        assert isinstance(app.screen, PatientsScreen)

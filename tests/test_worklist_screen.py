@@ -124,7 +124,7 @@ async def test_enter_opens_the_visit_and_escape_returns(tmp_path: Path, app_fact
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.session.visit_id == "ana-v1"
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # leaving a visit takes two
         await pilot.pause()
         assert isinstance(app.screen, WorklistScreen)
         await pilot.press("escape")

@@ -65,4 +65,5 @@ class VisitCommands(ScreenCommands):
         ("Go to exam", "Motor, sensory, reflex grid and special tests", "tab('exam')"),
         ("Go to body map", "Dermatome body map", "tab('body_map')"),
         ("Go to assessment", "Working diagnosis, tracks and checkpoints", "tab('assessment')"),
+        ("Back to patients", "Leave the visit (it is saved as typed)", "leave"),
     ]

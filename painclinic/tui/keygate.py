@@ -25,6 +25,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.keys import _character_to_key  # how Textual names a typed character's key
 from textual.message_pump import MessagePump
 
 # Seconds a key may wait for the previous one's work before going ahead. On a loaded 2-core
@@ -44,10 +45,13 @@ class OrderedKeysApp(App[Any]):
         self._held_keys: deque[events.Key] = deque()
         self._key_in_flight = False
         self._settler: asyncio.Task[None] | None = None
+        # Keys handed on so far: a screen tells "the key just before this one" from it (a
+        # second escape in a row leaves the visit; one escape too many does not).
+        self.keys_dispatched = 0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            self._held_keys.append(event)
+            self._held_keys.extend(_as_typed(event))
             if not self._key_in_flight:
                 await self._release_next_key()
             return
@@ -60,6 +64,7 @@ class OrderedKeysApp(App[Any]):
             return
         self._key_in_flight = True
         key = self._held_keys.popleft()
+        self.keys_dispatched += 1
         try:
             await super().on_event(key)
         finally:
@@ -103,6 +108,20 @@ class OrderedKeysApp(App[Any]):
     def _live_nodes(self) -> Iterator[MessagePump]:
         for screen in self.screen_stack:
             yield from screen.walk_children(with_self=True)
+
+
+def _as_typed(key: events.Key) -> list[events.Key]:
+    """Escape followed within the terminal's escape delay (0.1 s) by a letter reads as one
+    alt+letter key, which an input types as the bare letter: `escape k` typed quickly left
+    the focus in an entry and put "k" into it (tmux walk). The app binds no alt+ keys, so an
+    alt+character is what it almost always is, escape and then the character."""
+    character = key.character
+    if not key.key.startswith("alt+") or character is None or len(character) != 1:
+        return [key]
+    if not character.isprintable():
+        return [key]
+    name = character if character.isalnum() else _character_to_key(character)
+    return [events.Key("escape", "\x1b"), events.Key(name, character)]
 
 
 def _waiting(pump: MessagePump) -> list[Any]:

@@ -60,6 +60,8 @@ class VisitScreen(ClinicScreen):
         self._drafts: dict[str, str] = {}  # unsaved typing, journaled in the store as typed
         self.last_update_ms = 0.0
         self.last_change_ms = 0.0
+        # The number of the key (app.keys_dispatched) whose escape asked to leave the visit.
+        self._leave_asked_at: int | None = None
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -314,7 +316,28 @@ class VisitScreen(ClinicScreen):
         ]
 
     def action_back(self) -> None:
+        """Escape: leave the visit, but only on a second escape straight after the first.
+
+        Escape is also how a field and a section are left, and one press too many dropped
+        the user on the patient list, where the next letters opened other screens (ux walk).
+        """
         if self.unacknowledged_emergencies():
+            self.action_leave()  # says why it cannot leave yet
+            return
+        pressed = self.app.keys_dispatched
+        if self._leave_asked_at is None or pressed - self._leave_asked_at > 1:
+            self._leave_asked_at = pressed
+            self.app.notify(
+                "Press escape again to go back to the patient list (the visit is saved).",
+                title="Leave the visit?",
+                timeout=4,
+            )
+            return
+        self.action_leave()
+
+    def action_leave(self) -> None:
+        if self.unacknowledged_emergencies():
+            self._leave_asked_at = None
             self.app.notify(
                 "An EMERGENCY red flag is not acknowledged. Arrange the referral it asks for, "
                 f"then press {RedFlagBanner.ACK_KEY} to acknowledge it before leaving the visit.",
