@@ -95,7 +95,8 @@ def patients(
             "last_visit": p.last_visit.isoformat() if p.last_visit else None,
             "visits": p.visit_count,
             "checkpoints": [
-                {"date": d.isoformat(), "label": label, "visit": v} for d, label, v in p.checkpoints
+                {"date": d.isoformat(), "label": label, "visit": v}
+                for d, label, v in p.checkpoints
             ],
         }
         for p in found
@@ -123,7 +124,9 @@ def patients(
 @records_app.command()
 def visits(
     ctx: typer.Context,
-    patient: Annotated[str | None, typer.Argument(help="Patient id; all when left out.")] = None,
+    patient: Annotated[
+        str | None, typer.Argument(help="Patient id; all when left out.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List visits, oldest first."""
@@ -298,7 +301,9 @@ def export(
     ctx: typer.Context,
     visit_id: Annotated[str | None, typer.Argument(metavar="[VISIT]", help="Visit id.")] = None,
     fmt: Annotated[FormatName, typer.Option("--format", help=FORMATS_HELP)] = DEFAULT_FORMAT,
-    out: Annotated[Path | None, typer.Option(help="File (one visit) or folder (--all).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="File (one visit) or folder (--all).")
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing files at --out (never a link).")
     ] = False,
@@ -308,7 +313,9 @@ def export(
     ] = None,
     deidentify: Annotated[
         bool,
-        typer.Option(help="Remove names and identifiers; shift dates by one offset per patient."),
+        typer.Option(
+            help="Remove names and identifiers; shift dates by one offset per patient."
+        ),
     ] = False,
 ) -> None:
     """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only; an existing file
