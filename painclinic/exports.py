@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from painclinic.notes import FORMATS
 from painclinic.store import RecordStore
-from painclinic.store.atomic import make_dir, write_new_private
+from painclinic.store.atomic import make_dir, replace_private, write_new_private
 
 DEIDENTIFIED = "+deidentified"  # appended to the audited format of a de-identified note
 
@@ -62,33 +62,58 @@ def export_note(
     deidentify: bool = False,
     dest: Path | None = None,
     stream: BinaryIO | None = None,
+    overwrite: bool = False,
 ) -> Path | str | None:
     """Render and deliver one note, then audit it; returns where it went.
 
-    `dest`: a new file there (FileExistsError if anything is already there, nothing written);
+    `dest`: a new file there (FileExistsError if anything is already there, nothing written;
+    with `overwrite`, an existing regular file is replaced, a symbolic link still refused);
     `stream`: written to it (returns None); neither: kept in the store's exports/ as
     `<visit>[-deid]-<time><suffix>`.
     """
     note = render_note(store, visit_id, fmt, deidentify=deidentify)
-    return deliver(store, note, dest=dest, stream=stream)
+    return deliver(store, note, dest=dest, stream=stream, overwrite=overwrite)
 
 
 def deliver(
-    store: RecordStore, note: Note, *, dest: Path | None = None, stream: BinaryIO | None = None
+    store: RecordStore,
+    note: Note,
+    *,
+    dest: Path | None = None,
+    stream: BinaryIO | None = None,
+    overwrite: bool = False,
 ) -> Path | str | None:
-    """Write a rendered note (see `export_note`) and audit it once it is written."""
-    where: Path | str | None
+    """Write a rendered note (see `export_note`) and audit it: no note leaves unaudited.
+
+    If the audit cannot be written (a read-only data folder, a full disk), nothing is left
+    exported: what cannot be taken back (a stream, a replaced file) is audited before it is
+    written; a new file is written, audited, and removed again if the audit fails.
+    """
+
+    def audit() -> None:
+        store.audit("export", patient=note.patient_id, visit=note.visit_id, fmt=note.audited_format)
+
+    if stream is not None and dest is None:
+        audit()
+        stream.write(note.content)
+        stream.flush()
+        return None
+    if dest is not None and overwrite:
+        replace_private(dest, note.content, before=audit)
+        return dest
+    where: Path | str
     if dest is not None:
         write_new_private(dest, note.content)
         where = dest
-    elif stream is not None:
-        stream.write(note.content)
-        stream.flush()
-        where = None
     else:
         suffix = ("-deid" if note.deidentified else "") + FORMATS[note.fmt].suffix
         where = store.write_export(note.visit_id, suffix, note.content)
-    store.audit("export", patient=note.patient_id, visit=note.visit_id, fmt=note.audited_format)
+    try:
+        audit()
+    except BaseException:
+        if isinstance(where, Path):
+            where.unlink(missing_ok=True)
+        raise
     return where
 
 
@@ -106,9 +131,11 @@ def export_all(
     since: dt.date | None = None,
     deidentify: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    overwrite: bool = False,
 ) -> BatchResult:
     """Every visit (on or after `since`) into `folder`, one file each, named by visit id or,
-    de-identified, `visit-00001...` (so names carry no ids). Existing files are skipped.
+    de-identified, `visit-00001...` (so names carry no ids). Existing files are skipped, or
+    with `overwrite` replaced (symbolic links are always skipped).
     `progress(done, total)` is called after each visit."""
     make_dir(folder)
     chosen = [v for v in store.visits() if since is None or v.date >= since]
@@ -119,7 +146,7 @@ def export_all(
         name = f"visit-{result.written + 1:05d}" if deidentify else summary.id
         target = folder / f"{name}{suffix}"
         try:
-            deliver(store, note, dest=target)
+            deliver(store, note, dest=target, overwrite=overwrite)
         except FileExistsError:
             result.skipped.append(target)
         else:

@@ -59,7 +59,8 @@ def worklist(
     if overdue_only:
         items = [i for i in items if i.overdue(today)]
     elif due_within_days is not None:
-        horizon = today + dt.timedelta(days=due_within_days)
+        # Clamped to the calendar's end: a span past year 9999 means "all of them".
+        horizon = today + dt.timedelta(days=min(due_within_days, (dt.date.max - today).days))
         items = [i for i in items if i.date <= horizon]
     return sorted(items, key=lambda i: (i.date, i.patient_name, i.patient_id, i.label))
 
@@ -72,11 +73,17 @@ def next_due(dates: Iterable[dt.date], today: dt.date) -> tuple[dt.date | None, 
     return overdue, upcoming
 
 
+MAX_SPAN_DAYS = 100 * 366  # a span is a follow-up horizon; beyond a lifetime it is a typo
+
+
 def parse_span(text: str) -> int:
-    """'7d', '2w', '10' -> days."""
+    """'7d', '2w', '10' -> days (at most MAX_SPAN_DAYS)."""
     text = text.strip().lower()
     unit = {"d": 1, "w": 7}.get(text[-1:])
     number = text[:-1] if unit else text
-    if not number.isdigit():
+    if not number.isascii() or not number.isdigit():
         raise ValueError(f"{text!r} is not a span like 7d, 2w or 10")
-    return int(number) * (unit or 1)
+    days = int(number) * (unit or 1)
+    if days > MAX_SPAN_DAYS:
+        raise ValueError(f"{text!r} is more than 100 years; give a span like 7d, 2w or 10")
+    return days

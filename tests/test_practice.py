@@ -197,7 +197,7 @@ def test_practice_cli_lists_scores_and_reports_progress(tmp_path: Path) -> None:
     )
     assert "Weakest areas" in shown.stdout
     unknown = runner.invoke(cli, ["practice", "score", "no-such-case", str(good)])
-    assert unknown.exit_code == 2 and "no teaching case" in unknown.stderr
+    assert unknown.exit_code == 1 and "no teaching case" in unknown.stderr
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

@@ -82,7 +82,7 @@ def test_show_renders_the_assessment(store: Path) -> None:
 
 def test_unknown_visit_is_a_clear_error(store: Path) -> None:
     result = run(store, "show", "nobody-v9", ok=False)
-    assert result.exit_code == 2 and "nobody-v9" in result.stderr
+    assert result.exit_code == 1 and "nobody-v9" in result.stderr
 
 
 def test_checkpoint_worklist_sorts_and_filters_by_date(store: Path) -> None:
@@ -117,7 +117,7 @@ def test_export_pdf_and_never_overwrite(store: Path, tmp_path: Path) -> None:
     run(store, "export", "demo-01-v1", "--format", "pdf", "--out", str(target))
     assert target.read_bytes().startswith(b"%PDF")
     again = run(store, "export", "demo-01-v1", "--format", "pdf", "--out", str(target), ok=False)
-    assert again.exit_code == 2 and "nothing was overwritten" in again.stderr
+    assert again.exit_code == 1 and "--force" in again.stderr
 
 
 def test_export_to_stdout_and_the_audit_log_records_it(store: Path) -> None:
@@ -168,10 +168,10 @@ def test_export_to_a_place_that_cannot_be_written_says_so_without_a_traceback(
     store: Path, tmp_path: Path
 ) -> None:
     missing = run(store, "export", "demo-01-v1", "--out", str(tmp_path / "no" / "x.md"), ok=False)
-    assert missing.exit_code == 2 and "cannot be written" in missing.stderr
+    assert missing.exit_code == 1 and "cannot be written" in missing.stderr
     assert "Traceback" not in missing.output and not (tmp_path / "no").exists()
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine")
     batch = run(store, "export", "--all", "--out", str(a_file), ok=False)
-    assert batch.exit_code == 2 and "is not a folder" in batch.stderr
+    assert batch.exit_code == 1 and "is not a folder" in batch.stderr
     assert a_file.read_text() == "mine"  # nothing written over it

@@ -168,8 +168,8 @@ def test_cli_undelete_lists_and_restores(store: Store, two_visits: tuple[str, st
 def test_cli_undelete_errors_are_clear(store: Store, two_visits: tuple[str, str]) -> None:
     _, vid = two_visits
     missing = cli(store, "undelete-visit", vid)  # not deleted
-    assert missing.exit_code == 2 and f"No deleted visit {vid}" in missing.stderr
+    assert missing.exit_code == 1 and f"No deleted visit {vid}" in missing.stderr
     bare = cli(store, "undelete-visit")
     assert bare.exit_code == 2 and "--list" in bare.stderr
     unknown = cli(store, "delete-visit", "p-0001-v9", "--yes")
-    assert unknown.exit_code == 2 and "p-0001-v9" in unknown.stderr
+    assert unknown.exit_code == 1 and "p-0001-v9" in unknown.stderr

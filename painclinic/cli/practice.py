@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from painclinic.cli.common import store_from
+from painclinic.cli.common import existing_store, fail, reported, store_from
 
 practice_app = typer.Typer(
     help="Resident practice: teaching cases, scored attempts, progress.", no_args_is_help=True
@@ -51,11 +51,11 @@ def start(
     try:
         get_case(case)
     except KeyError as exc:
-        typer.echo(f"painclinic: {exc.args[0]}", err=True)
-        raise typer.Exit(code=2) from None
+        raise fail(exc.args[0]) from None
     from painclinic.tui.app import make_app
 
-    app = make_app((ctx.find_root().obj or {}).get("data_dir"), remember=False)
+    with reported():
+        app = make_app(store=store_from(ctx), remember=False)
     app.call_later(lambda: app.start_practice(case, resident))
     app.run()
 
@@ -69,6 +69,7 @@ def score_attempt(
     save: Annotated[bool, typer.Option(help="Store the attempt under the resident.")] = False,
 ) -> None:
     """Score an attempt file against the case's expert key, with feedback."""
+    import yaml
     from pydantic import ValidationError
 
     from painclinic.practice import feedback_markdown, get_case, load_attempt, save_attempt, score
@@ -77,14 +78,17 @@ def score_attempt(
         teaching = get_case(case)
         tried = load_attempt(attempt)
     except KeyError as exc:
-        typer.echo(f"painclinic: {exc.args[0]}", err=True)
-        raise typer.Exit(code=2) from None
-    except (OSError, ValidationError) as exc:
-        typer.echo(f"painclinic: {attempt}: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        raise fail(exc.args[0]) from None
+    except OSError as exc:
+        raise fail(f"{attempt}: cannot read the file ({exc.strerror})") from None
+    except ValidationError as exc:
+        raise fail(f"{attempt}: {exc}") from None
+    except (ValueError, yaml.YAMLError):  # not text, or not YAML: nothing of it is echoed
+        raise fail(f"{attempt}: not a readable YAML or JSON attempt file") from None
     report = score(teaching, tried)
     if save:
-        save_attempt(store_from(ctx), tried, report)
+        with reported():
+            save_attempt(store_from(ctx), tried, report)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -102,7 +106,9 @@ def progress(
     from painclinic.practice import LABELS, attempts
     from painclinic.practice import progress as summarise
 
-    summary = summarise(attempts(store_from(ctx), resident))
+    with reported():
+        store = existing_store(ctx)
+        summary = summarise(attempts(store, resident) if store else [])
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
         return

@@ -19,11 +19,16 @@ import typer
 from painclinic.cli.common import (
     FORMATS_HELP,
     FormatName,
+    bad_option,
+    existing_store,
     fail,
+    fault_message,
+    iso_date,
     print_json,
     print_table,
     reported,
     store_from,
+    usage_error,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +84,8 @@ def patients(
 ) -> None:
     """List patients with their last visit and next checkpoint."""
     with reported():
-        found = store_from(ctx).patients(search)
+        store = existing_store(ctx)
+        found = store.patients(search) if store else []
     rows = [
         {
             "id": p.id,
@@ -125,7 +131,8 @@ def visits(
 ) -> None:
     """List visits, oldest first."""
     with reported():
-        found = store_from(ctx).visits(patient)
+        store = existing_store(ctx) if patient is None else store_from(ctx, create=False)
+        found = store.visits(patient) if store else []
     rows = [
         {
             "id": v.id,
@@ -157,7 +164,7 @@ def show(
     from painclinic.engine import assess
 
     with reported():
-        stored = store_from(ctx).get_visit(visit_id)
+        stored = store_from(ctx, create=False).get_visit(visit_id)
     assessment = assess(stored.visit)
     if as_json:
         sys.stdout.write(assessment.to_json())
@@ -178,7 +185,7 @@ def delete_visit(
 ) -> None:
     """Delete a visit: it is moved aside (never destroyed) and `undelete-visit` restores it."""
     with reported():
-        store = store_from(ctx)
+        store = store_from(ctx, create=False)
         stored = store.get_visit(visit_id)  # an unknown id fails here, before any question
         what = f"{stored.id} ({stored.visit.visit.date}, {stored.visit.visit.type})"
         if not yes and not typer.confirm(f"Delete visit {what}?", default=False):
@@ -212,7 +219,8 @@ def undelete_visit(
     """
     if list_:
         with reported():
-            found = store_from(ctx).deleted_visits(target)
+            store = existing_store(ctx)
+            found = store.deleted_visits(target) if store else []
         rows = [
             {
                 "id": d.id,
@@ -238,12 +246,11 @@ def undelete_visit(
         )
         return
     if target is None:
-        raise fail("give the VISIT to restore, or --list to see the deleted visits")
+        usage_error(ctx, "give the VISIT to restore, or --list to see the deleted visits")
     with reported():
-        restored = store_from(ctx).restore_visit(target)
+        restored = store_from(ctx, create=False).restore_visit(target)
     typer.echo(
-        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision "
-        f"{restored.revision})."
+        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision {restored.revision})."
     )
 
 
@@ -263,14 +270,14 @@ def checkpoints(
     """The follow-up worklist across patients, sorted by date."""
     from painclinic.worklist import parse_span, worklist
 
+    day = iso_date(today, "--today") or dt.date.today()
     try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
         span = parse_span(due_within) if due_within else None
     except ValueError as exc:
-        typer.echo(f"painclinic: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        raise bad_option(str(exc), "--due-within") from None
     with reported():
-        items = worklist(store_from(ctx), day, due_within_days=span, overdue_only=overdue)
+        store = existing_store(ctx)
+        items = worklist(store, day, due_within_days=span, overdue_only=overdue) if store else []
     if as_json:
         print_json([{**i.to_json(), "overdue": i.overdue(day)} for i in items])
         return
@@ -297,6 +304,9 @@ def export(
     out: Annotated[
         Path | None, typer.Option(help="File (one visit) or folder (--all).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing files at --out (never a link).")
+    ] = False,
     all_visits: Annotated[bool, typer.Option("--all", help="Every visit.")] = False,
     since: Annotated[
         str | None, typer.Option(help="With --all: visits on or after YYYY-MM-DD.")
@@ -308,21 +318,22 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only, never overwriting."""
+    """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only; an existing file
+    is replaced only with --force."""
     if all_visits == (visit_id is not None):
-        raise fail("give one VISIT, or --all with --out FOLDER")
+        usage_error(ctx, "give one VISIT, or --all with --out FOLDER")
+    if all_visits and out is None:
+        usage_error(ctx, "--all needs --out FOLDER")
+    if out is None and fmt.value == "pdf" and sys.stdout.isatty():
+        usage_error(ctx, "a PDF needs --out FILE")
+    start = iso_date(since, "--since")
     with reported():
-        store = store_from(ctx)
+        store = store_from(ctx, create=False)
         if visit_id is not None:
-            _export_one(store, visit_id, fmt.value, out, deidentify)
-            return
-        if out is None:
-            raise fail("--all needs --out FOLDER")
-        try:
-            start = dt.date.fromisoformat(since) if since else None
-        except ValueError:
-            raise fail("--since takes a date as YYYY-MM-DD, e.g. 2026-11-01") from None
-        _export_all(store, fmt.value, out, start, deidentify)
+            _export_one(store, visit_id, fmt.value, out, deidentify, force)
+        else:
+            assert out is not None
+            _export_all(store, fmt.value, out, start, deidentify, force)
 
 
 @records_app.command()
@@ -332,7 +343,7 @@ def backup(
 ) -> None:
     """Write a consistent backup of the whole store (safe while others are writing)."""
     with reported():
-        store = store_from(ctx)
+        store = store_from(ctx, create=False)
         made = store.backup(dest)
         store.audit("backup", fmt="zip")
     typer.echo(f"Backup written to {made}")
@@ -366,12 +377,10 @@ def _next(checkpoints: Iterable[tuple[dt.date, str, str]]) -> str:
 
 
 def _export_one(
-    store: RecordStore, visit_id: str, fmt: str, out: Path | None, deidentify: bool
+    store: RecordStore, visit_id: str, fmt: str, out: Path | None, deidentify: bool, force: bool
 ) -> None:
     from painclinic.exports import export_note
 
-    if out is None and fmt == "pdf" and sys.stdout.isatty():
-        raise fail("a PDF needs --out FILE")
     try:
         export_note(
             store,
@@ -380,17 +389,40 @@ def _export_one(
             deidentify=deidentify,
             dest=out,
             stream=sys.stdout.buffer if out is None else None,
+            overwrite=force,
         )
     except FileExistsError:
-        raise fail(f"{out} exists; choose another name (nothing was overwritten)") from None
-    except OSError as exc:  # a missing or read-only folder: say so, without a traceback
-        raise fail(f"{out} cannot be written ({exc.strerror}); choose another place") from None
+        assert out is not None
+        hint = "" if force or out.is_symlink() else "; use --force to replace it"
+        raise fail(f"{out} {_obstacle(out, force)}; nothing was written{hint}") from None
+    except OSError as exc:
+        if out is not None and _names(exc, out.parent):  # a missing or read-only folder...
+            raise fail(f"{out} cannot be written: {fault_message(exc, name_file=False)}") from None
+        # ... or the store's own files (the audit log of a read-only data folder)
+        raise fail(f"nothing was exported: {fault_message(exc)}") from None
     if out is not None:
         typer.echo(f"Wrote {out}", err=True)
 
 
+def _obstacle(target: Path, force: bool) -> str:
+    """What is in the way at `target`, in words (for a note that was not written there)."""
+    if target.is_symlink():
+        return "is a symbolic link, never written through (not even with --force)"
+    if target.is_dir():
+        return "is a folder"
+    return "is not a regular file" if force else "exists"
+
+
+def _names(exc: OSError, folder: Path) -> bool:
+    """Whether `exc` is about `folder` or a file directly in it."""
+    if exc.filename is None:
+        return False
+    named = Path(exc.filename)
+    return folder in (named, named.parent)
+
+
 def _export_all(
-    store: RecordStore, fmt: str, out: Path, since: dt.date | None, deidentify: bool
+    store: RecordStore, fmt: str, out: Path, since: dt.date | None, deidentify: bool, force: bool
 ) -> None:
     from rich.progress import Progress
 
@@ -404,13 +436,31 @@ def _export_all(
 
         try:
             result = export_all(
-                store, fmt, out, since=since, deidentify=deidentify, progress=advance
+                store,
+                fmt,
+                out,
+                since=since,
+                deidentify=deidentify,
+                progress=advance,
+                overwrite=force,
             )
-        except OSError as exc:  # --out names a file, or a folder that cannot be written
-            raise fail(f"{out} is not a folder notes can be written to ({exc.strerror})") from None
+        except OSError as exc:
+            if out.exists() and not out.is_dir():
+                raise fail(
+                    f"{out} is not a folder; --all writes one note per visit into a folder"
+                ) from None
+            if exc.filename is not None and Path(exc.filename) == out:
+                raise fail(f"{out} cannot be made: {fault_message(exc, name_file=False)}") from None
+            raise fail(
+                f"the export stopped: {fault_message(exc)} Notes already written are kept "
+                "(and audited)."
+            ) from None
     for target in result.skipped:
-        typer.echo(f"painclinic: {target} exists; skipped (nothing overwritten)", err=True)
+        typer.echo(f"painclinic: {target} {_obstacle(target, force)}; skipped", err=True)
     typer.echo(f"Wrote {result.written} {fmt} notes to {out}", err=True)
+    if result.skipped:
+        hint = "" if force else " (use --force to replace existing files)"
+        raise fail(f"{len(result.skipped)} notes were not written{hint}")
 
 
 def _stderr_console() -> Console:

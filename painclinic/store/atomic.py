@@ -6,6 +6,8 @@ leaves each file either as it was or as the last completed save, never half-writ
 
 - `write_atomic` writes a temporary file in the same folder, fsyncs it, `os.replace`s it
   over the target and fsyncs the folder (so the rename itself survives a power cut);
+- a write that fails part-way (a full disk, a file-size limit) removes its own temporary or
+  new file before the error goes up, so no partial copy of patient data is left behind;
 - `AtomicJSONStorage` is a TinyDB storage built on it; inside `batch()` it buffers every
   TinyDB write and commits them as ONE atomic replace, so a logical save (a visit plus its
   patient's counters) is never half-applied, and an exception inside the batch writes nothing.
@@ -17,8 +19,11 @@ This module knows nothing about patients; `painclinic.store` gives the files the
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -68,6 +73,21 @@ def make_dir(path: Path) -> None:
         os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
+def tighten_dir(path: Path) -> int | None:
+    """Make an existing data folder owner-only (0700); its old mode when it was wider.
+
+    Unlike `make_dir`, for the data folder itself, which holds nothing but patient data: a
+    0755 or 0777 one (made by hand, or by an older version) would let others list it.
+    """
+    if not _POSIX:
+        return None
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if not mode & 0o077:
+        return None
+    os.chmod(path, mode & DIR_MODE)
+    return mode
+
+
 @contextlib.contextmanager
 def deferred_fsync() -> Iterator[None]:
     """For bulk loads in THIS process (benchmark setup, demo data): skip the per-write fsyncs
@@ -98,10 +118,68 @@ def fsync_dir(path: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so readers and crashes see the old or the new file only."""
     tmp = temp_path(path)
-    # fchmod: a leftover temp file or a lax umask must not widen it
-    _write_private(tmp, data, os.O_TRUNC, tighten=_POSIX)
-    os.replace(tmp, path)
+    with _about(path):
+        # fchmod: a leftover temp file or a lax umask must not widen it
+        _write_private(tmp, data, os.O_TRUNC, tighten=_POSIX)
+        _replace_or_discard(tmp, path)
+
+
+@contextlib.contextmanager
+def _about(path: Path) -> Iterator[None]:
+    """Name `path` in a failed write's OSError (os.write names no file; a temp name would
+    mean nothing to the user), so the message says which file could not be saved."""
+    try:
+        yield
+    except OSError as exc:
+        exc.filename = str(path)
+        raise
+
+
+def replace_private(path: Path, data: bytes, before: Callable[[], None] | None = None) -> None:
+    """Replace an existing regular file the user named (`export --force`) atomically with
+    `data`, owner-only; FileExistsError, nothing written, if `path` is a symbolic link or
+    anything but a regular file (a note is never written through a link).
+
+    `before()` runs once `data` is safely staged and just before the replace (the export's
+    audit line): if it raises, nothing is replaced. Unlike `write_atomic` the temporary name
+    is unique, as such a file has no lock of ours.
+    """
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            raise FileExistsError(errno.EEXIST, "not a regular file; refused", str(path))
+    except FileNotFoundError:
+        pass  # gone meanwhile: the replace below simply creates it
+    with _about(path):
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = Path(name)  # mkstemp creates it 0600 and O_EXCL, so it is ours alone
+        try:
+            _write_fd(fd, data)
+        except BaseException:
+            _discard(tmp)
+            raise
+    try:
+        if before is not None:
+            before()
+    except BaseException:
+        _discard(tmp)
+        raise
+    with _about(path):
+        _replace_or_discard(tmp, path)
+
+
+def _replace_or_discard(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
     fsync_dir(path.parent)
+
+
+def _discard(path: Path) -> None:
+    """Remove a file this process created and could not finish (it may hold patient data)."""
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def write_new_private(path: Path, data: bytes) -> None:
@@ -110,13 +188,25 @@ def write_new_private(path: Path, data: bytes) -> None:
     For exports: a note holds patient data, so it is never written over an existing file
     (nor through a symbolic link), and is synced before the caller reports it written.
     """
-    _write_private(path, data, os.O_EXCL, tighten=False)
+    with _about(path):
+        _write_private(path, data, os.O_EXCL, tighten=False)
 
 
 def _write_private(path: Path, data: bytes, mode_flag: int, *, tighten: bool) -> None:
     """Write `data` to `path` opened owner-only (never through a symbolic link), synced."""
     flags = os.O_WRONLY | os.O_CREAT | mode_flag | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags | getattr(os, "O_BINARY", 0), FILE_MODE)
+    # From here the file is ours (O_EXCL, or our temp name under its lock): if the write
+    # fails, it goes, rather than stay half-written with patient data in it.
+    try:
+        _write_fd(fd, data, tighten=tighten)
+    except BaseException:
+        _discard(path)
+        raise
+
+
+def _write_fd(fd: int, data: bytes, *, tighten: bool = False) -> None:
+    """Write all of `data` to `fd`, sync it, and close it (also on failure)."""
     try:
         if tighten:
             os.fchmod(fd, FILE_MODE)
