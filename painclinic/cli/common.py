@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,19 @@ def store_from(ctx: typer.Context) -> RecordStore:
     """The store of the --data-dir given to `painclinic` (or $PAINCLINIC_DATA, or the default)."""
     from painclinic.store import Store, resolve_data_dir
 
-    return Store(resolve_data_dir((ctx.find_root().obj or {}).get("data_dir")))
+    store = Store(resolve_data_dir((ctx.find_root().obj or {}).get("data_dir")))
+    for notice in store.notices:  # what opening the folder repaired (an interrupted restore)
+        typer.echo(f"painclinic: {notice}", err=True)
+    return store
+
+
+def report_problems(problems: Iterable[object]) -> None:
+    """After a listing's results: each file it had to quarantine, then exit code 2 if any."""
+    said = [str(problem) for problem in problems]
+    for message in said:
+        typer.echo(f"painclinic: {message}", err=True)
+    if said:
+        raise typer.Exit(code=2)
 
 
 def fail(message: str) -> typer.Exit:

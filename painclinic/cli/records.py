@@ -22,6 +22,7 @@ from painclinic.cli.common import (
     fail,
     print_json,
     print_table,
+    report_problems,
     reported,
     store_from,
 )
@@ -29,7 +30,8 @@ from painclinic.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from painclinic.store import RecordStore
+    from painclinic.store import PatientSummary, RecordStore
+    from painclinic.worklist import WorkItem
 
 records_app = typer.Typer()
 DEFAULT_FORMAT = FormatName("md")
@@ -89,15 +91,19 @@ def patients(
             "last_visit": p.last_visit.isoformat() if p.last_visit else None,
             "visits": p.visit_count,
             "checkpoints": [
-                {"date": d.isoformat(), "label": label, "visit": v}
-                for d, label, v in p.checkpoints
+                {"date": d.isoformat(), "label": label, "visit": v} for d, label, v in p.checkpoints
             ],
         }
         for p in found
     ]
     if as_json:
         print_json(rows)
-        return
+    else:
+        _patient_table(found)
+    report_problems(found.problems)
+
+
+def _patient_table(found: Iterable[PatientSummary]) -> None:
     print_table(
         ["Id", "Name", "Age", "Sex", "Last visit", "Visits", "Next checkpoint"],
         [
@@ -118,9 +124,7 @@ def patients(
 @records_app.command()
 def visits(
     ctx: typer.Context,
-    patient: Annotated[
-        str | None, typer.Argument(help="Patient id; all when left out.")
-    ] = None,
+    patient: Annotated[str | None, typer.Argument(help="Patient id; all when left out.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List visits, oldest first."""
@@ -140,11 +144,12 @@ def visits(
     ]
     if as_json:
         print_json(rows)
-        return
-    print_table(
-        ["Visit", "Patient", "Date", "Type", "Chief complaint"],
-        [[v.id, v.patient_id, v.date.isoformat(), v.type, v.chief_complaint] for v in found],
-    )
+    else:
+        print_table(
+            ["Visit", "Patient", "Date", "Type", "Chief complaint"],
+            [[v.id, v.patient_id, v.date.isoformat(), v.type, v.chief_complaint] for v in found],
+        )
+    report_problems(found.problems)
 
 
 @records_app.command()
@@ -242,8 +247,7 @@ def undelete_visit(
     with reported():
         restored = store_from(ctx).restore_visit(target)
     typer.echo(
-        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision "
-        f"{restored.revision})."
+        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision {restored.revision})."
     )
 
 
@@ -273,7 +277,12 @@ def checkpoints(
         items = worklist(store_from(ctx), day, due_within_days=span, overdue_only=overdue)
     if as_json:
         print_json([{**i.to_json(), "overdue": i.overdue(day)} for i in items])
-        return
+    else:
+        _worklist_table(items, day)
+    report_problems(items.problems)
+
+
+def _worklist_table(items: Iterable[WorkItem], day: dt.date) -> None:
     print_table(
         ["Date", "", "Patient", "Checkpoint", "Visit"],
         [
@@ -294,18 +303,14 @@ def export(
     ctx: typer.Context,
     visit_id: Annotated[str | None, typer.Argument(metavar="[VISIT]", help="Visit id.")] = None,
     fmt: Annotated[FormatName, typer.Option("--format", help=FORMATS_HELP)] = DEFAULT_FORMAT,
-    out: Annotated[
-        Path | None, typer.Option(help="File (one visit) or folder (--all).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="File (one visit) or folder (--all).")] = None,
     all_visits: Annotated[bool, typer.Option("--all", help="Every visit.")] = False,
     since: Annotated[
         str | None, typer.Option(help="With --all: visits on or after YYYY-MM-DD.")
     ] = None,
     deidentify: Annotated[
         bool,
-        typer.Option(
-            help="Remove names and identifiers; shift dates by one offset per patient."
-        ),
+        typer.Option(help="Remove names and identifiers; shift dates by one offset per patient."),
     ] = False,
 ) -> None:
     """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only, never overwriting."""
@@ -410,7 +415,11 @@ def _export_all(
             raise fail(f"{out} is not a folder notes can be written to ({exc.strerror})") from None
     for target in result.skipped:
         typer.echo(f"painclinic: {target} exists; skipped (nothing overwritten)", err=True)
+    for visit_id, why in result.failed:
+        typer.echo(f"painclinic: {visit_id + ' not exported: ' if visit_id else ''}{why}", err=True)
     typer.echo(f"Wrote {result.written} {fmt} notes to {out}", err=True)
+    if result.failed:
+        raise typer.Exit(code=2)
 
 
 def _stderr_console() -> Console:
