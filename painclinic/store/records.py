@@ -248,6 +248,13 @@ class Store:
     def save_visit(
         self, visit: Visit, visit_id: str | None = None, base_revision: int | None = None
     ) -> StoredVisit:
+        wrong = list(dates_out_of_range(visit))
+        if wrong:  # it would be stored, then crash every computation made with it
+            raise StoreError(
+                f"The visit cannot be saved: {', '.join(wrong)} must be {DATE_RANGE}."
+                " Nothing was saved.",
+                "Correct the date and save again.",
+            )
         if visit_id is None:
             patient_id = _check_patient_id(visit.patient.id or self._allocate_patient_id())
             n = 0
@@ -260,13 +267,6 @@ class Store:
                 )
             if base_revision is None:
                 raise ValueError("base_revision is required when saving an existing visit")
-        wrong = list(dates_out_of_range(visit))
-        if wrong:  # it would be stored, then crash every computation made with it
-            raise StoreError(
-                f"The visit cannot be saved: {', '.join(wrong)} must be {DATE_RANGE}."
-                " Nothing was saved.",
-                "Correct the date and save again.",
-            )
         visit = _with_patient_id(visit, patient_id)
         record = visit.to_record()
         saved_at = now()
