@@ -121,6 +121,9 @@ def deliver(
 class BatchResult:
     written: int = 0
     skipped: list[Path] = field(default_factory=list)  # already there: nothing overwritten
+    # Visits that could not be exported (a quarantined or invalid record): id, then why. Also
+    # the patient files the listing itself found unusable (id: None).
+    failed: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 def export_all(
@@ -136,13 +139,25 @@ def export_all(
     """Every visit (on or after `since`) into `folder`, one file each, named by visit id or,
     de-identified, `visit-00001...` (so names carry no ids). Existing files are skipped, or
     with `overwrite` replaced (symbolic links are always skipped).
-    `progress(done, total)` is called after each visit."""
+    `progress(done, total)` is called after each visit. A visit that cannot be read (its file
+    damaged or its record invalid: the store quarantines it) is listed in `failed` and the
+    batch goes on."""
+    from painclinic.store import StoreError
+    from painclinic.validation import VisitError
+
     make_dir(folder)
-    chosen = [v for v in store.visits() if since is None or v.date >= since]
-    result = BatchResult()
+    listed = store.visits()
+    chosen = [v for v in listed if since is None or v.date >= since]
+    result = BatchResult(failed=[(None, str(problem)) for problem in listed.problems])
     suffix = FORMATS[fmt].suffix
     for done, summary in enumerate(chosen, start=1):
-        note = render_note(store, summary.id, fmt, deidentify=deidentify)
+        try:
+            note = render_note(store, summary.id, fmt, deidentify=deidentify)
+        except (StoreError, VisitError) as exc:
+            result.failed.append((summary.id, str(exc)))
+            if progress is not None:
+                progress(done, len(chosen))
+            continue
         name = f"visit-{result.written + 1:05d}" if deidentify else summary.id
         target = folder / f"{name}{suffix}"
         try:

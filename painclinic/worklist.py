@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from painclinic.store import RecordStore
+from painclinic.store import Listing, RecordStore
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,13 @@ def worklist(
     today: dt.date,
     due_within_days: int | None = None,
     overdue_only: bool = False,
-) -> list[WorkItem]:
+) -> Listing[WorkItem]:
+    """Everyone's open checkpoints; a patient file found unusable on the way is quarantined
+    by the store and carried in `.problems`, and everyone else is still listed."""
+    patients = store.patients()
     items = [
         WorkItem(day, patient.id, patient.name, vid, label)
-        for patient in store.patients()
+        for patient in patients
         for day, label, vid in patient.checkpoints
     ]
     if overdue_only:
@@ -62,7 +65,8 @@ def worklist(
         # Clamped to the calendar's end: a span past year 9999 means "all of them".
         horizon = today + dt.timedelta(days=min(due_within_days, (dt.date.max - today).days))
         items = [i for i in items if i.date <= horizon]
-    return sorted(items, key=lambda i: (i.date, i.patient_name, i.patient_id, i.label))
+    items.sort(key=lambda i: (i.date, i.patient_name, i.patient_id, i.label))
+    return Listing(items, patients.problems)
 
 
 def next_due(dates: Iterable[dt.date], today: dt.date) -> tuple[dt.date | None, dt.date | None]:

@@ -27,7 +27,7 @@ import enum
 import errno
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -59,6 +59,16 @@ _FAULTS = {
     errno.EEXIST: "something is already there",
     errno.ELOOP: "it is a symbolic link; refused",
 }
+
+
+def report_problems(problems: Iterable[object]) -> None:
+    """After a listing's results: each file it had to quarantine, then exit code 1 if any
+    (the listing is incomplete: a failed check, not a usage error)."""
+    said = [str(problem) for problem in problems]
+    for message in said:
+        typer.echo(f"painclinic: {message}", err=True)
+    if said:
+        raise typer.Exit(code=1)
 
 
 def fail(message: str) -> typer.Exit:
@@ -164,7 +174,7 @@ def existing_store(ctx: typer.Context) -> RecordStore | None:
     from painclinic.store import Store
 
     root = data_dir_of(ctx)
-    return Store(root) if check_data_dir(root) else None
+    return _opened(Store(root)) if check_data_dir(root) else None
 
 
 def store_from(ctx: typer.Context, *, create: bool = True) -> RecordStore:
@@ -178,7 +188,13 @@ def store_from(ctx: typer.Context, *, create: bool = True) -> RecordStore:
             f"there is no data folder at {root} (nothing has been imported there); check "
             "--data-dir or $PAINCLINIC_DATA"
         )
-    return Store(root)
+    return _opened(Store(root))
+
+
+def _opened(store: RecordStore) -> RecordStore:
+    for notice in store.notices:  # what opening the folder repaired (an interrupted restore)
+        typer.echo(f"painclinic: {notice}", err=True)
+    return store
 
 
 def print_json(data: object) -> None:

@@ -26,6 +26,7 @@ from painclinic.cli.common import (
     iso_date,
     print_json,
     print_table,
+    report_problems,
     reported,
     store_from,
     usage_error,
@@ -34,7 +35,8 @@ from painclinic.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from painclinic.store import RecordStore
+    from painclinic.store import PatientSummary, RecordStore
+    from painclinic.worklist import WorkItem
 
 records_app = typer.Typer()
 DEFAULT_FORMAT = FormatName("md")
@@ -83,9 +85,11 @@ def patients(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List patients with their last visit and next checkpoint."""
+    from painclinic.store import Listing
+
     with reported():
         store = existing_store(ctx)
-        found = store.patients(search) if store else []
+        found = store.patients(search) if store else Listing()
     rows = [
         {
             "id": p.id,
@@ -95,15 +99,19 @@ def patients(
             "last_visit": p.last_visit.isoformat() if p.last_visit else None,
             "visits": p.visit_count,
             "checkpoints": [
-                {"date": d.isoformat(), "label": label, "visit": v}
-                for d, label, v in p.checkpoints
+                {"date": d.isoformat(), "label": label, "visit": v} for d, label, v in p.checkpoints
             ],
         }
         for p in found
     ]
     if as_json:
         print_json(rows)
-        return
+    else:
+        _patient_table(found)
+    report_problems(found.problems)
+
+
+def _patient_table(found: Iterable[PatientSummary]) -> None:
     print_table(
         ["Id", "Name", "Age", "Sex", "Last visit", "Visits", "Next checkpoint"],
         [
@@ -124,15 +132,15 @@ def patients(
 @records_app.command()
 def visits(
     ctx: typer.Context,
-    patient: Annotated[
-        str | None, typer.Argument(help="Patient id; all when left out.")
-    ] = None,
+    patient: Annotated[str | None, typer.Argument(help="Patient id; all when left out.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List visits, oldest first."""
+    from painclinic.store import Listing
+
     with reported():
         store = existing_store(ctx) if patient is None else store_from(ctx, create=False)
-        found = store.visits(patient) if store else []
+        found = store.visits(patient) if store else Listing()
     rows = [
         {
             "id": v.id,
@@ -147,11 +155,12 @@ def visits(
     ]
     if as_json:
         print_json(rows)
-        return
-    print_table(
-        ["Visit", "Patient", "Date", "Type", "Chief complaint"],
-        [[v.id, v.patient_id, v.date.isoformat(), v.type, v.chief_complaint] for v in found],
-    )
+    else:
+        print_table(
+            ["Visit", "Patient", "Date", "Type", "Chief complaint"],
+            [[v.id, v.patient_id, v.date.isoformat(), v.type, v.chief_complaint] for v in found],
+        )
+    report_problems(found.problems)
 
 
 @records_app.command()
@@ -268,6 +277,7 @@ def checkpoints(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """The follow-up worklist across patients, sorted by date."""
+    from painclinic.store import Listing
     from painclinic.worklist import parse_span, worklist
 
     day = iso_date(today, "--today") or dt.date.today()
@@ -277,10 +287,17 @@ def checkpoints(
         raise bad_option(str(exc), "--due-within") from None
     with reported():
         store = existing_store(ctx)
-        items = worklist(store, day, due_within_days=span, overdue_only=overdue) if store else []
+        items = (
+            worklist(store, day, due_within_days=span, overdue_only=overdue) if store else Listing()
+        )
     if as_json:
         print_json([{**i.to_json(), "overdue": i.overdue(day)} for i in items])
-        return
+    else:
+        _worklist_table(items, day)
+    report_problems(items.problems)
+
+
+def _worklist_table(items: Iterable[WorkItem], day: dt.date) -> None:
     print_table(
         ["Date", "", "Patient", "Checkpoint", "Visit"],
         [
@@ -313,9 +330,7 @@ def export(
     ] = None,
     deidentify: Annotated[
         bool,
-        typer.Option(
-            help="Remove names and identifiers; shift dates by one offset per patient."
-        ),
+        typer.Option(help="Remove names and identifiers; shift dates by one offset per patient."),
     ] = False,
 ) -> None:
     """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only; an existing file
@@ -457,10 +472,14 @@ def _export_all(
             ) from None
     for target in result.skipped:
         typer.echo(f"painclinic: {target} {_obstacle(target, force)}; skipped", err=True)
+    for visit_id, why in result.failed:
+        typer.echo(f"painclinic: {visit_id + ' not exported: ' if visit_id else ''}{why}", err=True)
     typer.echo(f"Wrote {result.written} {fmt} notes to {out}", err=True)
     if result.skipped:
         hint = "" if force else " (use --force to replace existing files)"
         raise fail(f"{len(result.skipped)} notes were not written{hint}")
+    if result.failed:
+        raise fail(f"{len(result.failed)} visits could not be read and were not exported")
 
 
 def _stderr_console() -> Console:

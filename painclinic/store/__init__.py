@@ -8,9 +8,14 @@ file per patient under a data folder (see `painclinic.store.records` for the lay
     from painclinic.store import Store, resolve_data_dir
     store: RecordStore = Store(resolve_data_dir(None))
 
+Listings (`patients`, `visits`) return a `Listing`: the results, plus the unusable files met on
+the way (already quarantined) in `.problems`, so one damaged file never hides everyone else.
+
 Modules: `atomic` (fsynced atomic replaces, owner-only files), `errors`, `schema` (document
-versions and migrations), `files` (locks, snapshots, quarantine), `index` (the sharded patient
-index), `backup` (verified .zip backups), `records` (`Store`). Headless: no textual, typer or rich.
+versions and migrations), `contents` (what a stored file must hold to be used), `files` (locks,
+checked snapshots, quarantine), `index` (the sharded patient index), `backup` (verified .zip
+backups, and finishing an interrupted restore), `records` (`Store`). Headless: no textual,
+typer or rich.
 """
 
 from __future__ import annotations
@@ -23,11 +28,13 @@ from painclinic.store.errors import (
     CorruptFileError,
     LockedError,
     NotFoundError,
+    QuarantinedError,
     StoreError,
 )
 from painclinic.store.records import (
     ENV_VAR,
     DeletedVisit,
+    Listing,
     PatientSummary,
     Store,
     StoredVisit,
@@ -50,13 +57,18 @@ class RecordStore(Protocol):
         """Where the records live, for messages (a folder, or a server without credentials)."""
         ...
 
+    # What opening the store repaired (an interrupted restore finished), for the user to read.
+    notices: list[str]
+
     # ---------------------------------------------------------------- patients and visits
 
     def save_patient(self, patient: Patient) -> str: ...
 
     def get_patient(self, patient_id: str) -> Patient: ...
 
-    def patients(self, search: str | None = None) -> list[PatientSummary]: ...
+    def patients(self, search: str | None = None) -> Listing[PatientSummary]:
+        """Everyone (or those matching); unusable files met are quarantined, in `.problems`."""
+        ...
 
     def delete_patient(self, patient_id: str) -> Path | str:
         """Move the patient aside (never destroyed); returns where it went."""
@@ -71,7 +83,10 @@ class RecordStore(Protocol):
 
     def get_visit(self, visit_id: str) -> StoredVisit: ...
 
-    def visits(self, patient_id: str | None = None) -> list[VisitSummary]: ...
+    def visits(self, patient_id: str | None = None) -> Listing[VisitSummary]:
+        """One patient's visits or everyone's; listing everyone, an unusable patient file is
+        quarantined and reported in `.problems` while the others are listed."""
+        ...
 
     def delete_visit(self, visit_id: str) -> Path | str:
         """Move the visit aside (never destroyed), audited; returns where it went, and
@@ -149,9 +164,11 @@ __all__ = [
     "ConflictError",
     "CorruptFileError",
     "DeletedVisit",
+    "Listing",
     "LockedError",
     "NotFoundError",
     "PatientSummary",
+    "QuarantinedError",
     "RecordStore",
     "Store",
     "StoreError",

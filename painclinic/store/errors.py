@@ -54,9 +54,23 @@ class CorruptFileError(StoreError):
         self.path = path
         self.quarantined_to = quarantined_to
         super().__init__(
-            f"{path} could not be read ({reason}); it was moved to {quarantined_to}.",
+            f"{path} could not be used ({reason}); it was moved to {quarantined_to}.",
             "The rest of the store is unaffected. Restore it from a backup (painclinic restore),"
             " or repair the moved file and put it back.",
+        )
+
+
+class QuarantinedError(NotFoundError):
+    """What was asked for is in a file that was quarantined earlier (see CorruptFileError)."""
+
+    def __init__(self, what: str, path: Path, quarantined_to: Path) -> None:
+        self.path = path
+        self.quarantined_to = quarantined_to
+        super().__init__(
+            f"{what} is not available: its file {path} could not be used and was quarantined"
+            f" (moved to {quarantined_to}).",
+            "Restore it from a backup (painclinic restore), or repair the moved file and put it"
+            f" back as {path}.",
         )
 
 

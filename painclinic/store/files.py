@@ -1,6 +1,9 @@
-"""Locked, migrating and quarantining access to the files under one data folder.
+"""Locked, migrating, checking and quarantining access to the files under one data folder.
 
-Shared by `records` (patients and visits), `index` (the patient index) and `backup`.
+Shared by `records` (patients and visits), `index` (the patient index) and `backup`. Every read
+of a patient file or an index shard is checked for the fields the store relies on
+(`painclinic.store.contents`), so a file of the right format but the wrong contents fails the
+same way as a torn one, before any caller trusts it.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from painclinic.store.atomic import (
     move_aside,
     read_tables,
 )
+from painclinic.store.contents import check_patient_tables, check_shard_tables
 from painclinic.store.errors import CorruptFileError, LockedError
 from painclinic.store.schema import migrate
+
+Check = Callable[[Path, Tables], Tables]
 
 
 def now() -> dt.datetime:
@@ -43,16 +49,33 @@ class Files:
         self.root = root
         self.lock_timeout = lock_timeout
         self.quarantine_dir = root / "quarantine"
+        self._checks: dict[Path, Check] = {
+            root / "patients": check_patient_tables,
+            root / "index": check_shard_tables,
+        }
 
     def db(self, path: Path) -> TinyDB:
         """A TinyDB handle; wrap read-modify-writes in `db.storage.batch()` under `locked`."""
-        return TinyDB(path, storage=AtomicJSONStorage, migrate=functools.partial(migrate, path))
+        return TinyDB(path, storage=AtomicJSONStorage, migrate=functools.partial(self.read, path))
+
+    def read(self, path: Path, tables: Tables) -> Tables:
+        """Freshly parsed tables, migrated to the current schema and checked for what the
+        store relies on; raises `Unparseable` when a patient file or shard is unusable."""
+        tables = migrate(path, tables)
+        check = self._checks.get(path.parent)
+        return check(path, tables) if check is not None else tables
+
+    def check(self, path: Path, tables: Tables) -> None:
+        """Raise `Unparseable` if `tables` (about to be written to `path`) would be unusable."""
+        check = self._checks.get(path.parent)
+        if check is not None:
+            check(path, tables)
 
     def snapshot(self, path: Path) -> Tables | None:
         """One consistent lock-free read: atomic replaces mean it is the old or the new file.
-        None when missing; raises `Unparseable` when broken."""
+        None when missing; raises `Unparseable` when broken or unusable."""
         tables = read_tables(path)
-        return migrate(path, tables) if tables is not None else None
+        return self.read(path, tables) if tables is not None else None
 
     def checked_snapshot(
         self, path: Path, on_corrupt: Callable[[Unparseable], Tables | None]

@@ -90,19 +90,24 @@ class ShardIndex:
     def path(self, shard: int) -> Path:
         return self.folder / f"{shard:02d}.json"
 
-    def entries(self) -> list[Entry]:
-        """Every summary, shard by shard, lock-free; a broken shard is quarantined and rebuilt."""
+    def entries(self) -> tuple[list[Entry], list[str]]:
+        """Every summary, shard by shard, lock-free. A broken or unusable shard is quarantined
+        and rebuilt from the patient files; also returns the ids of unusable patient files met
+        while rebuilding (the caller quarantines and reports them)."""
         out: list[Entry] = []
+        unreadable: list[str] = []
         for shard in range(SHARDS):
-            tables = self.files.checked_snapshot(self.path(shard), self._replace_broken(shard))
+            tables = self.files.checked_snapshot(
+                self.path(shard), self._replace_broken(shard, unreadable)
+            )
             out.extend((tables or {}).get("patients", {}).values())
-        return out
+        return out, unreadable
 
-    def _replace_broken(self, shard: int) -> Callable[[Unparseable], Tables]:
+    def _replace_broken(self, shard: int, unreadable: list[str]) -> Callable[[Unparseable], Tables]:
         """Called under the shard's lock: quarantine it, rebuild it from the patient files."""
 
         def rebuild(exc: Unparseable) -> Tables:
-            tables = self._rebuilt(shard, exc)
+            tables = self._rebuilt(shard, exc, unreadable)
             self.files.db(self.path(shard)).storage.write(tables)
             return tables
 
@@ -112,7 +117,7 @@ class ShardIndex:
         """Set (or with None, remove) one patient's summary. Caller holds the patient's lock,
         so shard updates land in the same order as that patient's saves."""
         shard = shard_of(patient_id)
-        with self.files.transaction(self.path(shard), lambda e: self._rebuilt(shard, e)) as db:
+        with self.files.transaction(self.path(shard), lambda e: self._rebuilt(shard, e, [])) as db:
             table = db.table("patients")
             old = table.get(Query().id == patient_id)
             if entry is None:
@@ -134,9 +139,10 @@ class ShardIndex:
             unreadable += bad
         return count, unreadable
 
-    def _rebuilt(self, shard: int, exc: Unparseable) -> Tables:
+    def _rebuilt(self, shard: int, exc: Unparseable, unreadable: list[str]) -> Tables:
         self.files.quarantine(self.path(shard), exc)  # derived data: rebuild, do not fail
-        entries, _ = self._entries_from_files(shard)
+        entries, bad = self._entries_from_files(shard)
+        unreadable += bad
         return _as_tables(entries)
 
     def _entries_from_files(self, shard: int) -> tuple[list[Entry], list[str]]:

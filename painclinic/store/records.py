@@ -8,7 +8,9 @@ Layout under the data folder (every folder 0700, every file 0600)::
     index/<NN>.json              64 shards of patient summaries (derived; painclinic.store.index)
     meta.json                    the next automatic patient number
     deleted/                     deleted patients' files; `<patient>-deleted.json` visit archives
-    quarantine/                  files that failed to parse, moved aside, never deleted
+    quarantine/                  files that failed to parse or hold unusable contents (a visit
+                                 without a date, a record that fails validation), moved aside,
+                                 never deleted
     audit.log                    one JSON line per export, import, deletion, backup, restore
     exports/                     notes exported from the app (never overwritten)
     attempts/<resident>.json     residents' scored practice attempts
@@ -18,6 +20,11 @@ A save rewrites only its patient's file and one index shard, so its cost does no
 the number of patients. Every read-modify-write happens inside that file's cross-process lock
 and lands as one atomic replace (painclinic.store.atomic); reads need no lock. A visit carries a
 revision: a save from a stale screen raises ConflictError and writes nothing.
+
+A damaged file stays contained: a patient file that is unreadable or unusable is quarantined and
+reported (CorruptFileError), a damaged index shard is rebuilt from the patient files, and the
+listings (`patients`, `visits`) go on with everyone else and carry what they quarantined in
+`Listing.problems`. The store also refuses to write what it would refuse to read.
 
 The interface is narrow on purpose, so a clinic server database can replace it later without
 touching the screens. Headless: never imports textual, typer or rich.
@@ -34,7 +41,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import platformdirs
 from tinydb import TinyDB
@@ -49,6 +56,7 @@ from painclinic.store.atomic import (
     write_atomic,
     write_new_private,
 )
+from painclinic.store.contents import DATE_RANGE, dates_out_of_range
 from painclinic.store.index import ShardIndex, record_date, summary_entry
 
 if TYPE_CHECKING:  # the models load on first use, so listing patients starts fast
@@ -57,6 +65,7 @@ from painclinic.store.errors import (
     ConflictError,
     CorruptFileError,
     NotFoundError,
+    QuarantinedError,
     StoreError,
 )
 from painclinic.store.files import Files, now, stamp
@@ -72,7 +81,19 @@ _ACTION = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # audit fields are tokens: no fr
 _FORMAT = re.compile(r"[a-z0-9][a-z0-9_.+-]{0,31}")
 _FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,119}")  # export and attempt file names
 _SUFFIX = re.compile(r"(\.[a-z0-9-]{1,16}){1,3}")
+_FIELD_PATH = re.compile(r"[A-Za-z0-9_.\[\]]{1,80}")
 STATE_FILE = "ui-state.json"
+T = TypeVar("T")
+
+
+class Listing(list[T], Generic[T]):
+    """What a listing found, plus `problems`: the files it found unusable on the way, each
+    already quarantined (a CorruptFileError saying where it went). One bad file never stops
+    a listing of everyone else; callers report the problems after the results."""
+
+    def __init__(self, items: Any = (), problems: Any = ()) -> None:
+        super().__init__(items)
+        self.problems: list[StoreError] = list(problems)
 
 
 @dataclass(frozen=True)
@@ -141,10 +162,20 @@ class Store:
         self._exports = self.root / "exports"
         self._attempts = self.root / "attempts"
         make_dir(self.root)
+        # What opening the folder repaired, in sentences for the user (the CLI prints them).
+        self.notices: list[str] = []
+        if any(name.startswith(".restore-") for name in os.listdir(self.root)):
+            # Before patients/ is (re)created: a restore killed mid-swap is finished first,
+            # so the store never looks empty while its records sit in a staging folder.
+            from painclinic.store import backup as archive
+
+            self.notices = archive.finish_interrupted_restores(self._files)
         make_dir(self._patients)
         self._index = ShardIndex(self._files, self.root / "index", self._patients)
-        if self._index.ensure() and any(self._patients.glob("*.json")):
+        if (self._index.ensure() or self.notices) and any(self._patients.glob("*.json")):
             self.rebuild_index()  # the index folder was removed: it is derived, so rebuild it
+        if self.notices:
+            self.audit("restore-repaired")
 
     @property
     def location(self) -> str:
@@ -181,17 +212,26 @@ class Store:
                 "Repair the file, or restore it from a backup (painclinic restore).",
             ) from None
 
-    def patients(self, search: str | None = None) -> list[PatientSummary]:
-        self._refresh_pending()
+    def patients(self, search: str | None = None) -> Listing[PatientSummary]:
+        problems = self._refresh_pending()
+        entries, unreadable = self._index.entries()
+        problems += self._quarantine_unreadable(unreadable)
+        # Listed after the index is read: a patient's file is committed before its summary and
+        # leaves before it, so a summary whose file is gone (quarantined, or moved by hand) is
+        # stale and never listed.
+        present = {name.removesuffix(".json") for name in os.listdir(self._patients)}
         needle = (search or "").casefold()
         found = [
             _patient_summary(e)
-            for e in self._index.entries()
-            if not needle
-            or needle in e["id"].casefold()
-            or needle in (e.get("name") or "").casefold()
+            for e in entries
+            if e["id"] in present
+            and (
+                not needle
+                or needle in e["id"].casefold()
+                or needle in (e.get("name") or "").casefold()
+            )
         ]
-        return sorted(found, key=lambda s: (s.name.casefold(), s.id))
+        return Listing(sorted(found, key=lambda s: (s.name.casefold(), s.id)), problems)
 
     def delete_patient(self, patient_id: str) -> Path:
         path = self._patient_path(_check_patient_id(patient_id))
@@ -208,6 +248,13 @@ class Store:
     def save_visit(
         self, visit: Visit, visit_id: str | None = None, base_revision: int | None = None
     ) -> StoredVisit:
+        wrong = list(dates_out_of_range(visit))
+        if wrong:  # it would be stored, then crash every computation made with it
+            raise StoreError(
+                f"The visit cannot be saved: {', '.join(wrong)} must be {DATE_RANGE}."
+                " Nothing was saved.",
+                "Correct the date and save again.",
+            )
         if visit_id is None:
             patient_id = _check_patient_id(visit.patient.id or self._allocate_patient_id())
             n = 0
@@ -262,24 +309,36 @@ class Store:
         return StoredVisit(f"{patient_id}-v{n}", patient_id, revision, saved_at, visit)
 
     def get_visit(self, visit_id: str) -> StoredVisit:
+        """The visit, validated. A stored record that no longer passes validation (saved by an
+        older version, or edited by hand) quarantines its patient file: CorruptFileError."""
         patient_id, n = _split_visit_id(visit_id)
         tables = self._read_patient(patient_id, missing=self._visit_not_found(visit_id))
         doc = tables.get("visits", {}).get(str(n))
         if doc is None:
             raise self._visit_not_found(visit_id)
-        from painclinic.validation import visit_from_data
+        from painclinic.validation import VisitError, visit_from_data
 
-        visit = visit_from_data(doc["record"], source=str(self._patient_path(patient_id)))
+        path = self._patient_path(patient_id)
+        try:
+            visit = visit_from_data(doc["record"], source=str(path))
+            wrong = [f"record.{p}" for p in dates_out_of_range(visit)]
+        except VisitError as exc:
+            wrong = [_field_of(problem) for problem in exc.problems]
+        if wrong:
+            raise self._quarantine_invalid(patient_id, n, doc, wrong)
         saved_at = dt.datetime.fromisoformat(doc["saved_at"])
         return StoredVisit(visit_id, patient_id, doc["revision"], saved_at, visit)
 
-    def visits(self, patient_id: str | None = None) -> list[VisitSummary]:
-        """One patient's visits, or everyone's (this reads every patient file)."""
+    def visits(self, patient_id: str | None = None) -> Listing[VisitSummary]:
+        """One patient's visits, or everyone's (this reads every patient file). Listing them
+        all, an unusable patient file is quarantined and reported in `problems`, and the
+        other patients' visits are still listed."""
         if patient_id is not None:
             ids = [patient_id]
         else:
             ids = [p.stem for p in self._patients.glob("*.json") if _PATIENT_ID.fullmatch(p.stem)]
         found: list[VisitSummary] = []
+        problems: list[StoreError] = []
         for pid in ids:
             try:
                 tables = self._read_patient(pid)
@@ -287,8 +346,14 @@ class Store:
                 if patient_id is not None:
                     raise
                 continue  # deleted by another terminal since the listing
+            except StoreError as exc:  # quarantined, or written by a newer version
+                if patient_id is not None:
+                    raise
+                problems.append(exc)
+                continue
             found += [_visit_summary(pid, int(k), d) for k, d in tables.get("visits", {}).items()]
-        return sorted(found, key=lambda v: (v.date, v.patient_id, int(v.id.rsplit("-v", 1)[1])))
+        found.sort(key=lambda v: (v.date, v.patient_id, int(v.id.rsplit("-v", 1)[1])))
+        return Listing(found, problems)
 
     def delete_visit(self, visit_id: str) -> Path:
         """Move the visit into deleted/ (returns that file); `restore_visit` puts it back."""
@@ -390,11 +455,9 @@ class Store:
     # ------------------------------------------------------------ index, backup, restore
 
     def rebuild_index(self) -> int:
-        """Recompute the index from the patient files; unreadable ones are quarantined."""
+        """Recompute the index from the patient files; unusable ones are quarantined."""
         count, unreadable = self._index.rebuild()
-        for patient_id in unreadable:
-            with contextlib.suppress(CorruptFileError, NotFoundError):
-                self._read_patient(patient_id)  # quarantines it if it is still unreadable
+        self._quarantine_unreadable(unreadable)
         return count
 
     def backup(self, dest: Path) -> Path:
@@ -593,6 +656,13 @@ class Store:
             with self._files.transaction(path, corrupt, held=True) as db:
                 change(db)
                 tables = db.storage.read() or {}
+                try:  # never write what the next read would quarantine
+                    self._files.check(path, tables)
+                except Unparseable as exc:
+                    raise StoreError(
+                        f"Patient {patient_id} cannot be saved: {exc.reason}. Nothing was saved.",
+                        "Correct the record and save it again.",
+                    ) from None
                 self._index.mark_pending(patient_id)  # just before the commit
             # Still under the patient lock, so shard updates land in the order of the saves.
             self._index.put(patient_id, summary_entry(patient_id, tables))
@@ -611,12 +681,53 @@ class Store:
         return tables
 
     def _quarantine_patient(self, patient_id: str, exc: Unparseable) -> CorruptFileError:
+        """Move the patient's file aside (caller holds its lock), drop its summary, audit it."""
         error = self._files.quarantine(self._patient_path(patient_id), exc)
         self._index.put(patient_id, None)  # as a rebuild would: the index lists readable files
+        with contextlib.suppress(OSError, StoreError):  # a read-only folder: the move is reported
+            self.audit("quarantine", patient=patient_id)
         return error
 
-    def _refresh_pending(self) -> None:
-        """Bring summaries left stale by a killed writer up to date (usually nothing to do)."""
+    def _quarantine_invalid(
+        self, patient_id: str, n: int, validated: dict[str, Any], wrong: list[str]
+    ) -> StoreError:
+        """Quarantine a patient file whose visit `n` fails validation, unless another terminal
+        changed that visit since it was read (then the fresh copy is read again)."""
+        path = self._patient_path(patient_id)
+        fields = ", ".join(dict.fromkeys(wrong))
+        with self._files.locked(path):
+            try:
+                tables = self._files.snapshot(path)
+            except Unparseable as exc:
+                return self._quarantine_patient(patient_id, exc)
+            current = (tables or {}).get("visits", {}).get(str(n))
+            if current == validated:
+                reason = f"visit {n} does not pass validation: {fields}"
+                return self._quarantine_patient(patient_id, Unparseable(path, reason))
+        try:  # changed meanwhile: report on the version that is there now
+            self.get_visit(f"{patient_id}-v{n}")
+        except StoreError as exc:
+            return exc
+        return StoreError(
+            f"Visit {patient_id}-v{n} changed while it was being read.", "Open it again."
+        )
+
+    def _quarantine_unreadable(self, patient_ids: list[str]) -> list[StoreError]:
+        """Quarantine (and return the reports of) patient files a rebuild could not use."""
+        problems: list[StoreError] = []
+        for patient_id in patient_ids:
+            try:
+                self._read_patient(patient_id)  # quarantines it if it is still unusable
+            except NotFoundError:
+                continue
+            except StoreError as exc:
+                problems.append(exc)
+        return problems
+
+    def _refresh_pending(self) -> list[StoreError]:
+        """Bring summaries left stale by a killed writer up to date (usually nothing to do);
+        a file that turns out unusable is quarantined and reported."""
+        problems: list[StoreError] = []
         for patient_id in self._index.pending_ids():
             if not _PATIENT_ID.fullmatch(patient_id):
                 continue
@@ -626,11 +737,13 @@ class Store:
                     continue  # its writer finished meanwhile
                 try:
                     tables = self._files.snapshot(path)
-                except Unparseable:
-                    continue  # keep it listed: opening it reports and quarantines the file
+                except Unparseable as exc:
+                    problems.append(self._quarantine_patient(patient_id, exc))
+                    tables = None
                 entry = summary_entry(patient_id, tables) if tables is not None else None
                 self._index.put(patient_id, entry)
                 self._index.clear_pending(patient_id)
+        return problems
 
     def _deleted_visits_path(self, patient_id: str) -> Path:
         return self._deleted / f"{patient_id}-deleted.json"
@@ -695,7 +808,18 @@ class Store:
                 numbers += [int(m[1]) for m in map(_AUTO_ID.match, os.listdir(folder)) if m]
         return max(numbers) + 1
 
+    def _quarantined_copy(self, patient_id: str) -> Path | None:
+        """Where this patient's file was last quarantined, if it was and is not back."""
+        folder = self._files.quarantine_dir
+        if self._patient_path(patient_id).exists() or not folder.is_dir():
+            return None
+        copies = sorted(folder.glob(f"{patient_id}.json.*"))  # named by when: latest last
+        return copies[-1] if copies else None
+
     def _patient_not_found(self, patient_id: str) -> NotFoundError:
+        moved = self._quarantined_copy(patient_id)
+        if moved is not None:
+            return QuarantinedError(f"Patient {patient_id}", self._patient_path(patient_id), moved)
         return NotFoundError(
             f"No patient {patient_id} in {self.root}.",
             "Check the id (list them with `painclinic patients`); deleted patients are kept in"
@@ -703,6 +827,10 @@ class Store:
         )
 
     def _visit_not_found(self, visit_id: str) -> NotFoundError:
+        patient_id = _split_visit_id(visit_id)[0]
+        moved = self._quarantined_copy(patient_id)
+        if moved is not None:
+            return QuarantinedError(f"Visit {visit_id}", self._patient_path(patient_id), moved)
         return NotFoundError(
             f"No visit {visit_id} in {self.root}.",
             "Check the id (list them with `painclinic visits`); it may have been deleted from"
@@ -788,6 +916,12 @@ def _patient_summary(entry: dict[str, Any]) -> PatientSummary:
     )
 
 
+def _field_of(problem: str) -> str:
+    """The field path a validation problem names ("history.pain.now: ..."), never its value."""
+    where = problem.split(":", 1)[0].strip()
+    return f"record.{where}" if _FIELD_PATH.fullmatch(where) else "a field"
+
+
 def _visit_summary(patient_id: str, n: int, doc: dict[str, Any]) -> VisitSummary:
     record = doc.get("record") or {}
     info = record.get("visit") or {}
@@ -795,7 +929,7 @@ def _visit_summary(patient_id: str, n: int, doc: dict[str, Any]) -> VisitSummary
         id=f"{patient_id}-v{n}",
         patient_id=patient_id,
         date=dt.date.fromisoformat(info["date"]),
-        type=info.get("type", "initial"),
+        type=info.get("type") or "initial",
         chief_complaint=(record.get("history") or {}).get("chief_complaint") or "",
         revision=doc["revision"],
         saved_at=dt.datetime.fromisoformat(doc["saved_at"]),

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from painclinic.store.atomic import Tables
+from painclinic.store.atomic import Tables, Unparseable
 from painclinic.store.errors import StoreError
 
 SCHEMA = 1
@@ -42,11 +42,14 @@ def migrate(path: Path, tables: Tables) -> Tables:
                 continue
             if not isinstance(version, int) or version > SCHEMA:
                 # Not corruption: never quarantine a file a newer painclinic can read.
+                shown = version if isinstance(version, int) else "not a number"
                 raise StoreError(
-                    f"{path} was written by a newer painclinic (document schema {version};"
+                    f"{path} was written by a newer painclinic (document schema {shown};"
                     f" this version reads up to {SCHEMA}). Nothing was changed.",
                     "Upgrade painclinic on this computer before opening this data folder.",
                 )
+            if isinstance(version, bool) or version not in MIGRATIONS:  # below 0
+                raise Unparseable(path, "a document has a schema number no painclinic wrote")
             while version < SCHEMA:
                 doc = MIGRATIONS[version](doc)
                 version = doc["schema"]

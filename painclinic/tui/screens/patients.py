@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Input, Static
 
 from painclinic.model import Patient
-from painclinic.store import PatientSummary, StoreError, VisitSummary
+from painclinic.store import CorruptFileError, PatientSummary, StoreError, VisitSummary
 from painclinic.tui.commands import PatientCommands
 from painclinic.tui.dialogs.confirm import ConfirmDialog
 from painclinic.tui.emergencies import WORDS, EmergencyCache
@@ -73,16 +73,34 @@ class PatientsScreen(ClinicScreen):
     # ------------------------------------------------------------ data
 
     def reload(self) -> None:
-        self._all = self.app.store.patients()
+        listed = self.app.store.patients()
+        self._all = list(listed)
+        for problem in listed.problems:  # quarantined on the way: everyone else is listed
+            self._report(problem)
         self._fill(self.query_one("#search", Input).value)
+
+    def _report(self, error: StoreError) -> None:
+        """A damaged file met while drawing the lists: say where it went, keep going."""
+        self.app.notify(str(error), severity="error", timeout=20)
+        if isinstance(error, CorruptFileError):  # its patient left the store: drop the row
+            gone = error.path.name.removesuffix(".json")
+            self._all = [p for p in self._all if p.id != gone]
 
     def _alert(self, summary: VisitSummary | None) -> str:
         if summary is None or self._emergencies is None:
             return ""
-        return self._emergencies.words(summary)
+        try:
+            return self._emergencies.words(summary)
+        except StoreError as exc:
+            self._report(exc)
+            return ""
 
     def _latest(self, patient_id: str) -> VisitSummary | None:
-        visits = self.app.store.visits(patient_id)
+        try:
+            visits = self.app.store.visits(patient_id)
+        except StoreError as exc:
+            self._report(exc)
+            return None
         return visits[-1] if visits else None
 
     def _fill(self, search: str) -> None:
@@ -92,7 +110,7 @@ class PatientsScreen(ClinicScreen):
         table.clear()
         today = self.app.today()
         flagged: list[str] = []
-        for p in self._all:
+        for p in list(self._all):
             if needle and needle not in p.name.lower() and needle not in p.id.lower():
                 continue
             overdue, upcoming = next_due((d for d, _, _ in p.checkpoints), today)
@@ -101,6 +119,8 @@ class PatientsScreen(ClinicScreen):
             # the latest visit is the one a physician would reopen; earlier ones show in the
             # visit list
             alert = self._alert(self._latest(p.id))
+            if p not in self._all:
+                continue  # its file was just found damaged and quarantined (reported)
             if alert:
                 flagged.append(p.id)
             table.add_row(
@@ -148,7 +168,12 @@ class PatientsScreen(ClinicScreen):
         if pid is None:
             self.query_one("#visits-title", Static).update("Visits")
             return
-        summaries = self.app.store.visits(pid)
+        try:
+            summaries = self.app.store.visits(pid)
+        except StoreError as exc:
+            self._report(exc)
+            self.query_one("#visits-title", Static).update(f"The visits of {pid} cannot be shown")
+            return
         for v in reversed(summaries):  # newest first: the one you usually want
             visits.add_row(
                 v.id,

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from painclinic.model import Plan
-from painclinic.store import RecordStore, StoreError
+from painclinic.store import Listing, RecordStore, StoreError
 from painclinic.tui.commands import WorklistCommands
 from painclinic.tui.screens.base import ClinicScreen
 from painclinic.tui.widgets.key_footer import KeyFooter
@@ -59,7 +59,7 @@ class WorklistScreen(ClinicScreen):
     def __init__(self, show: str = "week") -> None:
         super().__init__()
         self.show = show
-        self.items: list[WorkItem] = []
+        self.items: Listing[WorkItem] = Listing()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,6 +90,8 @@ class WorklistScreen(ClinicScreen):
             self.items = worklist(self.app.store, today, due_within_days=WEEK)
         else:
             self.items = worklist(self.app.store, today)
+        for problem in self.items.problems:  # quarantined on the way: everyone else is listed
+            self.app.notify(str(problem), severity="error", timeout=20)
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
