@@ -89,8 +89,7 @@ def patients(
             "last_visit": p.last_visit.isoformat() if p.last_visit else None,
             "visits": p.visit_count,
             "checkpoints": [
-                {"date": d.isoformat(), "label": label, "visit": v}
-                for d, label, v in p.checkpoints
+                {"date": d.isoformat(), "label": label, "visit": v} for d, label, v in p.checkpoints
             ],
         }
         for p in found
@@ -118,9 +117,7 @@ def patients(
 @records_app.command()
 def visits(
     ctx: typer.Context,
-    patient: Annotated[
-        str | None, typer.Argument(help="Patient id; all when left out.")
-    ] = None,
+    patient: Annotated[str | None, typer.Argument(help="Patient id; all when left out.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List visits, oldest first."""
@@ -242,8 +239,7 @@ def undelete_visit(
     with reported():
         restored = store_from(ctx).restore_visit(target)
     typer.echo(
-        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision "
-        f"{restored.revision})."
+        f"Restored visit {restored.id} ({restored.visit.visit.date}, revision {restored.revision})."
     )
 
 
@@ -294,9 +290,7 @@ def export(
     ctx: typer.Context,
     visit_id: Annotated[str | None, typer.Argument(metavar="[VISIT]", help="Visit id.")] = None,
     fmt: Annotated[FormatName, typer.Option("--format", help=FORMATS_HELP)] = DEFAULT_FORMAT,
-    out: Annotated[
-        Path | None, typer.Option(help="File (one visit) or folder (--all).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="File (one visit) or folder (--all).")] = None,
     all_visits: Annotated[bool, typer.Option("--all", help="Every visit.")] = False,
     since: Annotated[
         str | None, typer.Option(help="With --all: visits on or after YYYY-MM-DD.")
@@ -304,17 +298,28 @@ def export(
     deidentify: Annotated[
         bool,
         typer.Option(
-            help="Remove names and identifiers; shift dates by one offset per patient."
+            help="Pseudonymous id, dates shifted, no names or birth date, ages over 89 as "
+            "90 or older, every free-text field removed."
+        ),
+    ] = False,
+    keep_text: Annotated[
+        bool,
+        typer.Option(
+            help="With --deidentify: keep free text, scrubbed of phone numbers, emails, URLs, "
+            "IPs, numbers, dates and the record's names; review it before sharing."
         ),
     ] = False,
 ) -> None:
     """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only, never overwriting."""
     if all_visits == (visit_id is not None):
         raise fail("give one VISIT, or --all with --out FOLDER")
+    if keep_text and not deidentify:
+        raise fail("--keep-text goes with --deidentify (an identified note keeps its text)")
+    deid = (deidentify, keep_text)
     with reported():
         store = store_from(ctx)
         if visit_id is not None:
-            _export_one(store, visit_id, fmt.value, out, deidentify)
+            _export_one(store, visit_id, fmt.value, out, deid)
             return
         if out is None:
             raise fail("--all needs --out FOLDER")
@@ -322,7 +327,7 @@ def export(
             start = dt.date.fromisoformat(since) if since else None
         except ValueError:
             raise fail("--since takes a date as YYYY-MM-DD, e.g. 2026-11-01") from None
-        _export_all(store, fmt.value, out, start, deidentify)
+        _export_all(store, fmt.value, out, start, deid)
 
 
 @records_app.command()
@@ -366,7 +371,7 @@ def _next(checkpoints: Iterable[tuple[dt.date, str, str]]) -> str:
 
 
 def _export_one(
-    store: RecordStore, visit_id: str, fmt: str, out: Path | None, deidentify: bool
+    store: RecordStore, visit_id: str, fmt: str, out: Path | None, deid: tuple[bool, bool]
 ) -> None:
     from painclinic.exports import export_note
 
@@ -377,7 +382,8 @@ def _export_one(
             store,
             visit_id,
             fmt,
-            deidentify=deidentify,
+            deidentify=deid[0],
+            keep_text=deid[1],
             dest=out,
             stream=sys.stdout.buffer if out is None else None,
         )
@@ -390,7 +396,7 @@ def _export_one(
 
 
 def _export_all(
-    store: RecordStore, fmt: str, out: Path, since: dt.date | None, deidentify: bool
+    store: RecordStore, fmt: str, out: Path, since: dt.date | None, deid: tuple[bool, bool]
 ) -> None:
     from rich.progress import Progress
 
@@ -404,7 +410,13 @@ def _export_all(
 
         try:
             result = export_all(
-                store, fmt, out, since=since, deidentify=deidentify, progress=advance
+                store,
+                fmt,
+                out,
+                since=since,
+                deidentify=deid[0],
+                keep_text=deid[1],
+                progress=advance,
             )
         except OSError as exc:  # --out names a file, or a folder that cannot be written
             raise fail(f"{out} is not a folder notes can be written to ({exc.strerror})") from None
