@@ -6,7 +6,8 @@ Patient data leaves the house here and nowhere else. A note is written owner-onl
 over an existing file (into the store's exports/, to a file the user named, or to a stream
 such as stdout), and each export is audited with ids and the format only. A de-identified note
 is rendered from the de-identified visit and its own assessment, so no original name, id or
-date can reach it. Headless: no Textual, no Typer.
+date can reach it; its free text is removed, or with `keep_text` scrubbed by rule and flagged
+for review (painclinic.deidentify). Headless: no Textual, no Typer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from painclinic.store import RecordStore
 from painclinic.store.atomic import make_dir, replace_private, write_new_private
 
 DEIDENTIFIED = "+deidentified"  # appended to the audited format of a de-identified note
+KEPT_TEXT = "+keeptext"  # ... and when its free text was kept (scrubbed, to be reviewed)
 
 
 @dataclass(frozen=True)
@@ -33,25 +35,49 @@ class Note:
     fmt: str
     deidentified: bool
     content: bytes
+    kept_text: bool = False
 
     @property
     def audited_format(self) -> str:
-        return self.fmt + (DEIDENTIFIED if self.deidentified else "")
+        return (
+            self.fmt
+            + (DEIDENTIFIED if self.deidentified else "")
+            + (KEPT_TEXT if self.deidentified and self.kept_text else "")
+        )
 
 
-def render_note(store: RecordStore, visit_id: str, fmt: str, *, deidentify: bool = False) -> Note:
-    """The note of a stored visit in `fmt` (a key of notes.FORMATS)."""
+def render_note(
+    store: RecordStore,
+    visit_id: str,
+    fmt: str,
+    *,
+    deidentify: bool = False,
+    keep_text: bool = False,
+) -> Note:
+    """The note of a stored visit in `fmt` (a key of notes.FORMATS). `keep_text` (with
+    `deidentify`): keep free text, scrubbed by rule, in a note marked for review."""
     from painclinic.engine import assess
     from painclinic.notes import render
 
     stored = store.get_visit(visit_id)
     visit = stored.visit
+    redaction = None
     if deidentify:
         from painclinic.deidentify import deidentify as scrub
+        from painclinic.notes.redaction import Redaction
+        from painclinic.store import StoreError
+        from painclinic.validation import VisitError
 
-        visit = scrub(visit)
-    content = render(visit, assess(visit), fmt)
-    return Note(visit_id, stored.patient_id, fmt, deidentify, content)
+        try:
+            visit = scrub(visit, store.deid_key(), keep_text=keep_text)
+        except VisitError as exc:  # field paths only: nothing of the record is echoed
+            raise StoreError(
+                f"Visit {visit_id} cannot be de-identified: {'; '.join(exc.problems)}.",
+                "Correct those fields in the visit, then export again.",
+            ) from None
+        redaction = Redaction(kept_text=keep_text)
+    content = render(visit, assess(visit), fmt, redaction)
+    return Note(visit_id, stored.patient_id, fmt, deidentify, content, deidentify and keep_text)
 
 
 def export_note(
@@ -60,6 +86,7 @@ def export_note(
     fmt: str,
     *,
     deidentify: bool = False,
+    keep_text: bool = False,
     dest: Path | None = None,
     stream: BinaryIO | None = None,
     overwrite: bool = False,
@@ -71,7 +98,7 @@ def export_note(
     `stream`: written to it (returns None); neither: kept in the store's exports/ as
     `<visit>[-deid]-<time><suffix>`.
     """
-    note = render_note(store, visit_id, fmt, deidentify=deidentify)
+    note = render_note(store, visit_id, fmt, deidentify=deidentify, keep_text=keep_text)
     return deliver(store, note, dest=dest, stream=stream, overwrite=overwrite)
 
 
@@ -133,6 +160,7 @@ def export_all(
     *,
     since: dt.date | None = None,
     deidentify: bool = False,
+    keep_text: bool = False,
     progress: Callable[[int, int], None] | None = None,
     overwrite: bool = False,
 ) -> BatchResult:
@@ -152,7 +180,7 @@ def export_all(
     suffix = FORMATS[fmt].suffix
     for done, summary in enumerate(chosen, start=1):
         try:
-            note = render_note(store, summary.id, fmt, deidentify=deidentify)
+            note = render_note(store, summary.id, fmt, deidentify=deidentify, keep_text=keep_text)
         except (StoreError, VisitError) as exc:
             result.failed.append((summary.id, str(exc)))
             if progress is not None:

@@ -35,6 +35,7 @@ from painclinic.model import Assessment, Visit
 from painclinic.notes import FORMATS, render
 from painclinic.notes import labels as L
 from painclinic.notes.fhir import planned_items
+from painclinic.notes.redaction import REMOVED, Redaction
 from painclinic.validation import visit_from_data
 from tests.builders import merge
 
@@ -43,6 +44,7 @@ GOLDEN = HERE / "golden"
 CASES = HERE / "cases"
 UPDATE = os.environ.get("PAINCLINIC_UPDATE_GOLDEN") == "1"
 UNREVIEWED = "UNREVIEWED SUGGESTIONS, NOT A PLAN"
+KEY = bytes(range(32))  # a fixed de-identification key: the tests' notes stay byte-stable
 HEADINGS = ("Subjective", "Objective", "Assessment", "Plan")
 
 PLAN: dict[str, Any] = {
@@ -180,7 +182,7 @@ def test_assessment_of_another_record_is_refused(
 ) -> None:
     visit, a = unplanned
     with pytest.raises(ValueError, match="assess the visit being rendered"):
-        render(deidentify(visit), a, "md")
+        render(deidentify(visit, KEY), a, "md")
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -342,7 +344,7 @@ def test_plain_text_pastes_cleanly(planned: tuple[Visit, Assessment]) -> None:
 def test_markdown_escapes_record_markup() -> None:
     visit, a = pair(load("lumbar-s1-radiculopathy", history={"trigger": "a *bold* [link](x)"}))
     note = md(visit, a)
-    assert r"a \*bold\* \[link](x)" in note
+    assert r"a \*bold\* \[link\](x)" in note
 
 
 def test_html_is_standalone_and_escaped() -> None:
@@ -494,15 +496,28 @@ def test_ics_has_one_all_day_event_per_checkpoint(
 
 def test_deidentify_returns_a_new_visit(private: Visit) -> None:
     before = private.model_dump()
-    anon = deidentify(private)
+    anon = deidentify(private, KEY)
     assert anon is not private and private.model_dump() == before
-    assert anon.patient.name is None and anon.patient.occupation is None
-    assert anon.patient.id == pseudonym(private) and anon.patient.id.startswith("anon-")
-    assert anon.patient.allergies == ["penicillin (rash)"]  # clinical, kept
+    assert anon.patient.name is None and anon.patient.birth_date is None
+    assert anon.patient.id == pseudonym(private, KEY) and anon.patient.id.startswith("anon-")
+    assert anon.patient.occupation == REMOVED and anon.patient.allergies == [REMOVED]
 
 
-def test_deidentify_scrubs_the_name_from_free_text(private: Visit) -> None:
-    anon = deidentify(private)
+def test_deidentify_removes_free_text_and_keeps_codes(private: Visit) -> None:
+    anon = deidentify(private, KEY)
+    h, plan = anon.history, anon.plan
+    assert plan is not None
+    assert h.chief_complaint == REMOVED and h.trigger == REMOVED
+    assert h.aggravating == ["sitting", REMOVED]  # a checklist choice is kept
+    assert h.prior_treatments[0].treatment == "physical_therapy"
+    assert h.prior_treatments[0].note == REMOVED
+    assert anon.goals[0].label == REMOVED and anon.goals[0].measure == "sitting_minutes"
+    assert plan.declined[0].reason == REMOVED and plan.added[0].label == REMOVED
+    assert [c.label for c in plan.checkpoints] == [REMOVED, REMOVED]
+
+
+def test_keep_text_scrubs_the_name_from_free_text(private: Visit) -> None:
+    anon = deidentify(private, KEY, keep_text=True)
     h, plan = anon.history, anon.plan
     assert plan is not None
     assert h.chief_complaint == "[name] reports right leg pain; Mrs [name] cannot sit"
@@ -517,11 +532,10 @@ def test_deidentify_scrubs_the_name_from_free_text(private: Visit) -> None:
 
 
 def test_deidentify_shifts_every_date_by_one_offset(private: Visit) -> None:
-    anon = deidentify(private)
+    anon = deidentify(private, KEY)
     shift = anon.visit.date - private.visit.date
-    assert shift == date_shift(private)
+    assert shift == date_shift(private, KEY)
     assert dt.timedelta(days=-365) <= shift <= dt.timedelta(days=-30)
-    assert anon.patient.birth_date - private.patient.birth_date == shift
     assert private.plan and anon.plan
     for old, new in zip(private.plan.checkpoints, anon.plan.checkpoints, strict=True):
         assert new.date - old.date == shift
@@ -531,33 +545,40 @@ def test_deidentify_shifts_every_date_by_one_offset(private: Visit) -> None:
     assert [c.date - shift for c in after.checkpoints] == [c.date for c in before.checkpoints]
 
 
-def test_deidentify_is_deterministic_per_patient_and_salt(private: Visit) -> None:
-    assert deidentify(private) == deidentify(private)
+def test_deidentify_is_deterministic_per_patient_and_key(private: Visit) -> None:
+    assert deidentify(private, KEY) == deidentify(private, KEY)
     later = private.model_copy(
         update={"visit": private.visit.model_copy(update={"type": "follow_up"})}
     )
-    assert deidentify(later).patient.id == deidentify(private).patient.id
-    assert date_shift(later) == date_shift(private)
-    assert deidentify(private, salt="other").patient.id != deidentify(private).patient.id
+    assert deidentify(later, KEY).patient.id == deidentify(private, KEY).patient.id
+    assert date_shift(later, KEY) == date_shift(private, KEY)
+    other = bytes(32)
+    assert deidentify(private, other).patient.id != deidentify(private, KEY).patient.id
 
 
+@pytest.mark.parametrize("keep_text", [False, True])
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_deidentified_note_holds_no_name_id_or_real_date(private: Visit, fmt: str) -> None:
-    anon = deidentify(private)
-    data = render(anon, assess(anon), fmt)
+def test_deidentified_note_holds_no_name_id_or_real_date(
+    private: Visit, fmt: str, keep_text: bool
+) -> None:
+    anon = deidentify(private, KEY, keep_text=keep_text)
+    data = render(anon, assess(anon), fmt, Redaction(kept_text=keep_text))
     text = pdf_text(data) if fmt == "pdf" else data.decode()
     if fmt == "ics":  # unfold long lines before searching
         text = text.replace("\r\n ", "")
     lowered = text.lower()
-    for secret in ("harriet", "quinlan", "vance", "p-7781", "harbour pilot"):
+    secrets = ("harriet", "quinlan", "vance", "p-7781")
+    for secret in (*secrets, *([] if keep_text else ["harbour pilot"])):  # kept: scrubbed text
         assert secret not in lowered, (fmt, secret)
     real_dates = [private.visit.date, private.patient.birth_date]
     real_dates += [c.date for c in private.plan.checkpoints] if private.plan else []
     for day in real_dates:
         assert day.isoformat() not in text and day.strftime("%Y%m%d") not in text, (fmt, day)
     assert anon.patient.id in text
+    assert ("REVIEW BEFORE SHARING" in text) == keep_text, fmt
     if fmt in ("md", "txt", "html", "pdf"):
-        assert "[name]" in text
+        marker = "[name]" if keep_text else REMOVED
+        assert (marker.replace("[", r"\[").replace("]", r"\]") if fmt == "md" else marker) in text
 
 
 def test_comments_and_body_map_markings_flow_into_the_note() -> None:

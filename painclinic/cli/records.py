@@ -318,9 +318,7 @@ def export(
     ctx: typer.Context,
     visit_id: Annotated[str | None, typer.Argument(metavar="[VISIT]", help="Visit id.")] = None,
     fmt: Annotated[FormatName, typer.Option("--format", help=FORMATS_HELP)] = DEFAULT_FORMAT,
-    out: Annotated[
-        Path | None, typer.Option(help="File (one visit) or folder (--all).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="File (one visit) or folder (--all).")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing files at --out (never a link).")
     ] = False,
@@ -330,7 +328,17 @@ def export(
     ] = None,
     deidentify: Annotated[
         bool,
-        typer.Option(help="Remove names and identifiers; shift dates by one offset per patient."),
+        typer.Option(
+            help="Pseudonymous id, dates shifted, no names or birth date, ages over 89 as "
+            "90 or older, every free-text field removed."
+        ),
+    ] = False,
+    keep_text: Annotated[
+        bool,
+        typer.Option(
+            help="With --deidentify: keep free text, scrubbed of phone numbers, emails, URLs, "
+            "IPs, numbers, dates and the record's names; review it before sharing."
+        ),
     ] = False,
 ) -> None:
     """Export visit notes (SOAP, FHIR, calendar: see --format), owner-only; an existing file
@@ -341,14 +349,17 @@ def export(
         usage_error(ctx, "--all needs --out FOLDER")
     if out is None and fmt.value == "pdf" and sys.stdout.isatty():
         usage_error(ctx, "a PDF needs --out FILE")
+    if keep_text and not deidentify:
+        usage_error(ctx, "--keep-text goes with --deidentify (an identified note keeps its text)")
     start = iso_date(since, "--since")
+    deid = (deidentify, keep_text)
     with reported():
         store = store_from(ctx, create=False)
         if visit_id is not None:
-            _export_one(store, visit_id, fmt.value, out, deidentify, force)
+            _export_one(store, visit_id, fmt.value, out, deid, force)
         else:
             assert out is not None
-            _export_all(store, fmt.value, out, start, deidentify, force)
+            _export_all(store, fmt.value, out, start, deid, force)
 
 
 @records_app.command()
@@ -392,7 +403,12 @@ def _next(checkpoints: Iterable[tuple[dt.date, str, str]]) -> str:
 
 
 def _export_one(
-    store: RecordStore, visit_id: str, fmt: str, out: Path | None, deidentify: bool, force: bool
+    store: RecordStore,
+    visit_id: str,
+    fmt: str,
+    out: Path | None,
+    deid: tuple[bool, bool],
+    force: bool,
 ) -> None:
     from painclinic.exports import export_note
 
@@ -401,7 +417,8 @@ def _export_one(
             store,
             visit_id,
             fmt,
-            deidentify=deidentify,
+            deidentify=deid[0],
+            keep_text=deid[1],
             dest=out,
             stream=sys.stdout.buffer if out is None else None,
             overwrite=force,
@@ -437,7 +454,12 @@ def _names(exc: OSError, folder: Path) -> bool:
 
 
 def _export_all(
-    store: RecordStore, fmt: str, out: Path, since: dt.date | None, deidentify: bool, force: bool
+    store: RecordStore,
+    fmt: str,
+    out: Path,
+    since: dt.date | None,
+    deid: tuple[bool, bool],
+    force: bool,
 ) -> None:
     from rich.progress import Progress
 
@@ -455,7 +477,8 @@ def _export_all(
                 fmt,
                 out,
                 since=since,
-                deidentify=deidentify,
+                deidentify=deid[0],
+                keep_text=deid[1],
                 progress=advance,
                 overwrite=force,
             )

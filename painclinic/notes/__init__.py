@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the registry loads no models, so the CLI can build its --format choices fast
     from painclinic.model import Assessment, Visit
     from painclinic.notes.document import Document
+    from painclinic.notes.redaction import Redaction
 
 __all__ = ["FORMATS", "NoteFormat", "render"]
 
@@ -32,52 +33,52 @@ class NoteFormat:
     key: str  # the --format value
     suffix: str  # the file name ending
     title: str  # what the export dialog and the help call it
-    write: Callable[[Visit, Assessment], bytes]
+    write: Callable[[Visit, Assessment, Redaction | None], bytes]
 
 
 # Each writer imports its renderer only when used: `painclinic --help` never loads fpdf2.
 
 
-def _soap(visit: Visit, assessment: Assessment) -> Document:
+def _soap(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> Document:
     from painclinic.notes.soap import build_note
 
-    return build_note(visit, assessment)
+    return build_note(visit, assessment, redaction)
 
 
-def _markdown(visit: Visit, assessment: Assessment) -> bytes:
+def _markdown(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> bytes:
     from painclinic.notes import markdown
 
-    return markdown.write(_soap(visit, assessment)).encode("utf-8")
+    return markdown.write(_soap(visit, assessment, redaction)).encode("utf-8")
 
 
-def _text(visit: Visit, assessment: Assessment) -> bytes:
+def _text(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> bytes:
     from painclinic.notes import text
 
-    return text.write(_soap(visit, assessment)).encode("utf-8")
+    return text.write(_soap(visit, assessment, redaction)).encode("utf-8")
 
 
-def _html(visit: Visit, assessment: Assessment) -> bytes:
+def _html(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> bytes:
     from painclinic.notes import html
 
-    return html.write(_soap(visit, assessment)).encode("utf-8")
+    return html.write(_soap(visit, assessment, redaction)).encode("utf-8")
 
 
-def _pdf(visit: Visit, assessment: Assessment) -> bytes:
+def _pdf(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> bytes:
     from painclinic.notes import pdf
 
-    return pdf.write(_soap(visit, assessment), visit.visit.date.isoformat())
+    return pdf.write(_soap(visit, assessment, redaction), visit.visit.date.isoformat())
 
 
-def _fhir(visit: Visit, assessment: Assessment) -> bytes:
+def _fhir(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> bytes:
     from painclinic.notes import fhir
 
-    return fhir.write(visit, assessment)
+    return fhir.write(visit, assessment, redaction)
 
 
-def _ics(visit: Visit, assessment: Assessment) -> bytes:
+def _ics(visit: Visit, assessment: Assessment, redaction: Redaction | None) -> bytes:
     from painclinic.notes import ics
 
-    return ics.write(visit, assessment)
+    return ics.write(visit, assessment, redaction)
 
 
 FORMATS: dict[str, NoteFormat] = {
@@ -93,8 +94,13 @@ FORMATS: dict[str, NoteFormat] = {
 }
 
 
-def render(visit: Visit, assessment: Assessment, fmt: str) -> bytes:
+def render(
+    visit: Visit, assessment: Assessment, fmt: str, redaction: Redaction | None = None
+) -> bytes:
     """Render one visit note in `fmt` (a key of FORMATS) as bytes.
+
+    `redaction`: the record was de-identified (`painclinic.deidentify`); the note says so at
+    its top and shows ages over 89 as "90 or older".
 
     The assessment must be the one computed from this very visit record (after de-identifying,
     assess the de-identified visit): a mismatch in patient id or date is a ValueError, so an
@@ -107,4 +113,4 @@ def render(visit: Visit, assessment: Assessment, fmt: str) -> bytes:
             "the assessment was not computed from this visit record "
             "(patient id or visit date differ); assess the visit being rendered"
         )
-    return FORMATS[fmt].write(visit, assessment)
+    return FORMATS[fmt].write(visit, assessment, redaction)

@@ -53,6 +53,7 @@ class Document:
     banners: tuple[str, ...]  # urgent lines shown before the sections (red flags)
     sections: tuple[Section, ...]
     footer: tuple[str, ...] = field(default_factory=tuple)
+    notices: tuple[str, ...] = field(default_factory=tuple)  # first lines, above the header
 
 
 class Builder:

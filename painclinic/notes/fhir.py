@@ -24,6 +24,7 @@ from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.goal import Goal, GoalTarget
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.meta import Meta
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.period import Period
@@ -36,6 +37,7 @@ from painclinic.model import TRACKS, Assessment, Visit
 from painclinic.model import Goal as VisitGoal
 from painclinic.notes import labels as L
 from painclinic.notes.ids import item_uuid
+from painclinic.notes.redaction import Redaction
 from painclinic.notes.soap import UNREVIEWED, checkpoint_rows, end, joined
 
 LOINC = "http://loinc.org"
@@ -51,6 +53,8 @@ SYS_CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinic
 SYS_CONDITION_VER = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 SYS_CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 SYS_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+SYS_OBS_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+SYS_EXPORT = "urn:painclinic:export"
 
 
 def _concept(text: str, system: str | None = None, code: str | None = None) -> CodeableConcept:
@@ -106,9 +110,23 @@ class _Context:
     seen: Reference  # the Encounter
 
 
-def build_bundle(visit: Visit, a: Assessment) -> Bundle:
+def _meta(redaction: Redaction | None) -> Meta | None:
+    """A de-identified bundle says so: HL7 security labels (pseudonymized, redacted) and a tag
+    whose display is the note's notice."""
+    if redaction is None:
+        return None
+    return Meta(
+        security=[
+            Coding(system=SYS_OBS_VALUE, code="PSEUDED", display="pseudonymized"),
+            Coding(system=SYS_OBS_VALUE, code="REDACTED", display="redacted"),
+        ],
+        tag=[Coding(system=SYS_EXPORT, code="deidentified", display=redaction.notice)],
+    )
+
+
+def build_bundle(visit: Visit, a: Assessment, redaction: Redaction | None = None) -> Bundle:
     day = visit.visit.date.isoformat()
-    patient = _patient(visit)
+    patient = _patient(visit, redaction)
     encounter = _encounter(visit, day, _ref(patient))
     ctx = _Context(visit, a, day, subject=_ref(patient), seen=_ref(encounter))
     conditions = _conditions(ctx)
@@ -126,20 +144,25 @@ def build_bundle(visit: Visit, a: Assessment) -> Bundle:
     ]
     return Bundle(
         id=item_uuid(visit, "bundle"),
+        meta=_meta(redaction),
         type="collection",
         timestamp=f"{day}T00:00:00+00:00",
         entry=[BundleEntry(fullUrl=f"urn:uuid:{r.id}", resource=r) for r in resources],
     )
 
 
-def _patient(visit: Visit) -> Patient:
+def _patient(visit: Visit, redaction: Redaction | None) -> Patient:
+    """The Patient; de-identified, it holds the pseudonym and sex only (no name, no birth date:
+    FHIR has no element for an age, and the age group is in the notes)."""
     p = visit.patient
+    kept = redaction is None
     return Patient(
         id=item_uuid(visit, "patient"),
+        meta=_meta(redaction),
         identifier=[Identifier(system=SYS_PATIENT, value=p.id)] if p.id else None,
-        name=[HumanName(text=p.name)] if p.name else None,
+        name=[HumanName(text=p.name)] if p.name and kept else None,
         gender=p.sex,
-        birthDate=p.birth_date.isoformat() if p.birth_date else None,
+        birthDate=p.birth_date.isoformat() if p.birth_date and kept else None,
     )
 
 
@@ -346,7 +369,7 @@ def _careplan_note(visit: Visit, a: Assessment) -> str:
     return " ".join(parts)
 
 
-def write(visit: Visit, assessment: Assessment) -> bytes:
-    bundle = build_bundle(visit, assessment)
+def write(visit: Visit, assessment: Assessment, redaction: Redaction | None = None) -> bytes:
+    bundle = build_bundle(visit, assessment, redaction)
     data = json.loads(bundle.model_dump_json())
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()

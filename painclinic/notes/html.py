@@ -49,6 +49,7 @@ def write(doc: Document) -> str:
         "<main>",
         f"<h1>{_e(doc.title)}</h1>",
     ]
+    out += [f'<p class="alert" role="note">{_e(n)}</p>' for n in doc.notices]
     out += _fields(doc.header, "header")
     out += [f'<p class="alert" role="alert">{_e(b)}</p>' for b in doc.banners]
     for section in doc.sections:

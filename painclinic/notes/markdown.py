@@ -6,24 +6,32 @@ import re
 
 from painclinic.notes.document import Bullets, Document, Fields, Heading, Paragraph
 
-_INLINE = re.compile(r"([\\`*_<]|\[(?=[^\]]*\][(\[]))")  # markup, and `[` of a link
+# Record text is never markup, under CommonMark (markdown-it) and Python-Markdown (MkDocs, many
+# wikis) alike. `<` and `&` become entities: Python-Markdown does not read `\<` as an escape, so
+# a backslash would leave a live tag. Every `[` and `]` is escaped (a link, an image, or a link
+# reference definition needs them). Block markers at a line start become character references
+# (`=` and `|` have no backslash escape in Python-Markdown); the rest keep their backslash.
+_ENTITIES = {"&": "&amp;", "<": "&lt;"}
+_INLINE = re.compile(r"[\\`*_\[\]&<]")
 _LEADING = re.compile(r"^(\s*)([#>+\-=|]|\d+(?=[.)]))")  # block markers at a line start
 
 
 def escape(text: str) -> str:
-    """Escape what Markdown would read as markup; record text is never markup."""
+    """Escape what Markdown would read as markup or HTML; record text is never markup."""
     text = " ".join(text.split())
-    text = _INLINE.sub(lambda m: "\\" + m.group(1), text)
+    text = _INLINE.sub(lambda m: _ENTITIES.get(m.group()) or "\\" + m.group(), text)
     return _LEADING.sub(_leading, text)
 
 
 def _leading(m: re.Match[str]) -> str:
     mark = m.group(2)
-    return m.group(1) + (mark + "\\" if mark[0].isdigit() else "\\" + mark)
+    return m.group(1) + (mark + "\\" if mark[0].isdigit() else f"&#{ord(mark)};")
 
 
 def write(doc: Document) -> str:
     out: list[str] = [f"# {escape(doc.title)}", ""]
+    for notice in doc.notices:
+        out += [f"> **{escape(notice)}**", ""]
     out += [f"- **{escape(k)}:** {escape(v)}" for k, v in doc.header]
     out.append("")
     for banner in doc.banners:

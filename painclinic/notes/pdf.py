@@ -119,6 +119,8 @@ def write(doc: Document, visit_date: str) -> bytes:
 
     text(doc.title, size=16, style="B", h=8)
     pdf.ln(1)
+    for notice in doc.notices:
+        alert(notice)
     for k, v in doc.header:
         field(k, v)
     pdf.ln(2)

@@ -29,6 +29,7 @@ from painclinic.model import (
 )
 from painclinic.notes import labels as L
 from painclinic.notes.document import Builder, Document, Section
+from painclinic.notes.redaction import Redaction, age_words
 
 TITLE = "Pain clinic visit note (SOAP)"
 UNREVIEWED = (
@@ -77,11 +78,14 @@ def visit_kind(visit: Visit) -> str:
     return "follow-up visit" if visit.visit.type == "follow_up" else "initial visit"
 
 
-def build_note(visit: Visit, assessment: Assessment) -> Document:
+def build_note(
+    visit: Visit, assessment: Assessment, redaction: Redaction | None = None
+) -> Document:
     not_asked = _not_asked(visit)
     return Document(
         title=TITLE,
-        header=_header(visit),
+        notices=(redaction.notice,) if redaction is not None else (),
+        header=_header(visit, redaction),
         banners=_banners(assessment),
         sections=(
             _subjective(visit, assessment, not_asked),
@@ -106,7 +110,7 @@ def footer_lines(visit: Visit, assessment: Assessment) -> tuple[str, ...]:
 # ---------------------------------------------------------------- header
 
 
-def _header(visit: Visit) -> tuple[tuple[str, str], ...]:
+def _header(visit: Visit, redaction: Redaction | None) -> tuple[tuple[str, str], ...]:
     p = visit.patient
     if p.name:
         who = p.name + (f" (patient id {p.id})" if p.id else "")
@@ -115,7 +119,7 @@ def _header(visit: Visit) -> tuple[tuple[str, str], ...]:
     age = visit.age()
     person = joined(
         [
-            f"{age}-year-old" if age is not None else "",
+            age_words(age, redaction),
             p.sex or "",
             (f"pregnant, {p.pregnancy_weeks} weeks" if p.pregnancy_weeks else "pregnant")
             if p.pregnant

@@ -22,6 +22,8 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 def write(doc: Document) -> str:
     out: list[str] = [doc.title.upper(), ""]
+    for notice in doc.notices:
+        out += [*_wrap(notice, "!! ", "   "), ""]
     for k, v in doc.header:
         out += _wrap(f"{k}: {v}", rest="  ")
     out.append("")

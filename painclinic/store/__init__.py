@@ -108,6 +108,11 @@ class RecordStore(Protocol):
         """Keep an exported note (owner-only, never over an existing export); returns where."""
         ...
 
+    def deid_key(self) -> bytes:
+        """The secret behind de-identified pseudonyms and date shifts: made once per store,
+        kept owner-only, never part of an export (painclinic.deidentify)."""
+        ...
+
     def save_attempt(self, resident: str, entry: dict[str, Any]) -> None:
         """Append one scored practice attempt (JSON-ready) to the resident's history."""
         ...

@@ -15,6 +15,7 @@ Layout under the data folder (every folder 0700, every file 0600)::
     exports/                     notes exported from the app (never overwritten)
     attempts/<resident>.json     residents' scored practice attempts
     ui-state.json                the app's remembered visit, tab and theme (ids only)
+    deid.key                     the secret behind de-identified pseudonyms and date shifts
 
 A save rewrites only its patient's file and one index shard, so its cost does not grow with
 the number of patients. Every read-modify-write happens inside that file's cross-process lock
@@ -38,6 +39,7 @@ import getpass
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +96,9 @@ class Listing(list[T], Generic[T]):
     def __init__(self, items: Any = (), problems: Any = ()) -> None:
         super().__init__(items)
         self.problems: list[StoreError] = list(problems)
+
+
+DEID_KEY_BYTES = 32  # the de-identification key: 256 bits, as HMAC-SHA256 takes
 
 
 @dataclass(frozen=True)
@@ -543,6 +548,29 @@ class Store:
             f"Too many exports of {stem} within one second in {self._exports}.",
             "Wait a moment and export again.",
         )
+
+    def deid_key(self) -> bytes:
+        """The folder's de-identification key (painclinic.deidentify), made once, owner-only.
+
+        Never regenerated behind the user's back: a new key gives every patient new pseudonyms
+        and date shifts, so an unreadable key file is an error that says what to do."""
+        path = self.root / "deid.key"
+        with self._files.locked(path):  # two first exports at once agree on one key
+            if not path.exists():
+                write_new_private(path, secrets.token_hex(DEID_KEY_BYTES).encode("ascii") + b"\n")
+            if os.name == "posix" and path.stat().st_mode & 0o077:
+                os.chmod(path, FILE_MODE)
+            try:
+                key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            except (UnicodeDecodeError, ValueError):
+                key = b""
+        if len(key) != DEID_KEY_BYTES:
+            raise StoreError(
+                f"The de-identification key {path} is damaged.",
+                "Move it aside to make a new one (de-identified patients then get new "
+                "pseudonyms and date shifts).",
+            )
+        return key
 
     def save_attempt(self, resident: str, entry: dict[str, Any]) -> None:
         path = self._attempt_path(resident)

@@ -351,18 +351,24 @@ class VisitScreen(ClinicScreen):
     def action_export(self) -> None:
         from painclinic.tui.dialogs.export import ExportDialog
 
-        def chosen(choice: tuple[str, bool] | None) -> None:
+        def chosen(choice: tuple[str, bool, bool] | None) -> None:
             if choice:
                 self._export(*choice)
 
         self.app.push_screen(ExportDialog(), chosen)
 
-    def _export(self, fmt: str, deidentify: bool) -> None:
+    def _export(self, fmt: str, deidentify: bool, keep_text: bool = False) -> None:
         from painclinic.exports import export_note
 
         # Every valid edit is saved as it is typed: the note is of the saved visit.
         try:
-            path = export_note(self.app.store, self.session.visit_id, fmt, deidentify=deidentify)
+            path = export_note(
+                self.app.store,
+                self.session.visit_id,
+                fmt,
+                deidentify=deidentify,
+                keep_text=keep_text,
+            )
         except StoreError as exc:
             self.app.notify(str(exc), title="Not exported", severity="error", timeout=20)
             return
