@@ -69,9 +69,8 @@ def score_attempt(
     save: Annotated[bool, typer.Option(help="Store the attempt under the resident.")] = False,
 ) -> None:
     """Score an attempt file against the case's expert key, with feedback."""
-    from pydantic import ValidationError
-
     from painclinic.practice import feedback_markdown, get_case, load_attempt, save_attempt, score
+    from painclinic.validation import RecordError
 
     try:
         teaching = get_case(case)
@@ -79,8 +78,8 @@ def score_attempt(
     except KeyError as exc:
         typer.echo(f"painclinic: {exc.args[0]}", err=True)
         raise typer.Exit(code=2) from None
-    except (OSError, ValidationError) as exc:
-        typer.echo(f"painclinic: {attempt}: {exc}", err=True)
+    except RecordError as exc:  # names the file and each field, never a value from it
+        typer.echo(exc.message(), err=True)
         raise typer.Exit(code=2) from None
     report = score(teaching, tried)
     if save:
