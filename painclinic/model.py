@@ -69,9 +69,13 @@ VISIT_AHEAD_DAYS: Final = 366
 
 
 def _measure(value: Any) -> float | str:
-    """A number (finite, 0 to MEASURE_MAX) or text, e.g. `work_status` in the patient's words."""
+    """A number (finite, 0 to MEASURE_MAX) or text, e.g. `work_status` in the patient's words.
+    Text that reads as a number ("30", "Infinity", "NaN") is that number, and is checked so."""
     if isinstance(value, str):
-        return value
+        try:
+            value = float(value)
+        except ValueError:
+            return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PydanticCustomError("measure_type", "a number or text is expected here")
     try:

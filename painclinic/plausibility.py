@@ -10,8 +10,9 @@ Date windows, and why:
 - planned checkpoints, and when they were done: within PLAN_YEARS after the visit. At an
   initial visit none can be before the visit; a follow-up carries the earlier visits' open
   checkpoints, which are overdue by then, so there only EARLIEST_DATE bounds them;
-- acknowledgements: at the visit or after it (a day's slack for clocks and time zones), and
-  within PLAN_YEARS.
+- acknowledgements: an act that has happened, so from the visit date up to today (a day's
+  slack either side for clocks and time zones); bounding them by today rather than by the
+  visit keeps a stored record valid as the years pass.
 """
 
 from __future__ import annotations
@@ -101,8 +102,12 @@ def _measures(visit: Visit, kb: KnowledgeBase) -> Iterable[str]:
 
     def out_of(where: str, measure: str | None, value: float | str | None) -> Iterable[str]:
         bounds = ranges.get(measure or "")
-        if isinstance(value, float) and bounds and not bounds[0] <= value <= bounds[1]:
-            low, high = bounds
+        if bounds is None or value is None:
+            return
+        low, high = bounds
+        if isinstance(value, str):  # `"NaN"`, `"ten"`: the checklist asks this as a number
+            yield f"{where}: text given where a number is expected (allowed: {low:g} to {high:g})"
+        elif not low <= value <= high:
             yield f"{where}: out of range (allowed: {low:g} to {high:g})"
 
     for key, value in visit.history.function.items():
@@ -128,10 +133,10 @@ def _plan_dates(visit: Visit) -> Iterable[str]:
         for name, day in (("date", c.date), ("done", c.done)):
             if day is not None and not earliest <= day <= latest:
                 yield f"plan.checkpoints[{i}].{name}: outside the plan's dates {allowed}"
+    slack = dt.timedelta(days=1)
     for i, ack in enumerate(visit.plan.acknowledged):
-        day = ack.at.date()
-        if not on - dt.timedelta(days=1) <= day <= latest:
+        if not on - slack <= ack.at.date() <= dt.date.today() + slack:
             yield (
-                f"plan.acknowledged[{i}].at: outside the visit's dates (allowed: from the visit "
-                f"date, and within {PLAN_YEARS} years of it)"
+                f"plan.acknowledged[{i}].at: outside the dates it can have (allowed: from the "
+                "visit date up to today)"
             )
