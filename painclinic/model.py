@@ -13,7 +13,16 @@ import typing
 from collections.abc import Sequence
 from typing import Annotated, Any, Final, Literal, TypeGuard, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 SCHEMA_ID: Final = "painclinic.visit/1"
 
@@ -37,8 +46,66 @@ URGENCY_RANK: dict[str, int] = {"emergency": 0, "urgent": 1, "soon": 2}
 
 Rating = Annotated[int, Field(ge=0, le=10)]
 MRC = Annotated[int, Field(ge=0, le=5)]
-Percent = Annotated[float, Field(ge=0, le=100)]
-NonNegative = Annotated[float, Field(ge=0)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+# Every number in a record is finite and has a ceiling no real value reaches: `.inf` or 1e300
+# in a dose would make the daily MME infinite (and `null` in the assessment JSON).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Milligrams = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]  # per dose unit
+PerDay = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]  # doses a day
+McgPerHour = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]  # patches, pumps
+Hours = Annotated[float, Field(ge=0, le=8_760, allow_inf_nan=False)]  # up to a year
+Weeks = Annotated[float, Field(ge=0, le=5_200, allow_inf_nan=False)]  # up to a century
+Years = Annotated[float, Field(ge=0, le=120, allow_inf_nan=False)]
+# A function measure or goal value (minutes, metres, steps): the checklist sets tighter ranges
+# for the measures it asks (validation); no measure is negative or beyond this.
+MEASURE_MAX: Final = 1_000_000
+
+# The oldest date a record may hold: no patient alive to be seen was born before it.
+EARLIEST_DATE: Final = dt.date(1900, 1, 1)
+# A visit is recorded when it happens or is booked shortly ahead; a date further ahead is a
+# typo (2062 for 2026). The window also keeps every date the engine computes from the visit
+# date (checkpoints weeks ahead) far from date.max, which a visit in 9999 overflowed.
+VISIT_AHEAD_DAYS: Final = 366
+
+
+def _measure(value: Any) -> float | str:
+    """A number (finite, 0 to MEASURE_MAX) or text, e.g. `work_status` in the patient's words.
+    Text that reads as a number ("30", "Infinity", "NaN") is that number, and is checked so."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("measure_type", "a number or text is expected here")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float range: no measure is that large
+        number = float("inf")
+    if not 0 <= number <= MEASURE_MAX:  # also false for NaN
+        raise PydanticCustomError(
+            "measure_range",
+            "out of range (allowed: a number from 0 to {max})",
+            {"max": f"{MEASURE_MAX:,}"},
+        )
+    return number  # as float, as the `float | str` union before it gave
+
+
+Measure = Annotated[float | str, PlainValidator(_measure)]
+
+
+def _visit_date(value: dt.date) -> dt.date:
+    latest = dt.date.today() + dt.timedelta(days=VISIT_AHEAD_DAYS)
+    if not EARLIEST_DATE <= value <= latest:
+        raise PydanticCustomError(
+            "date_window",
+            "outside the dates a visit can have (allowed: {earliest} to a year from today)",
+            {"earliest": EARLIEST_DATE.isoformat()},
+        )
+    return value
+
+
+VisitDate = Annotated[dt.date, AfterValidator(_visit_date)]
 
 
 def record_value(record: Any, path: str) -> Any:
@@ -116,10 +183,10 @@ class Record(BaseModel):
 
 class Medication(Record):
     drug: str
-    dose_mg: NonNegative | None = None
-    per_day: NonNegative | None = None
-    mcg_per_hour: NonNegative | None = None
-    acetaminophen_mg: NonNegative | None = None  # per unit, for combination products
+    dose_mg: Milligrams | None = None
+    per_day: PerDay | None = None
+    mcg_per_hour: McgPerHour | None = None
+    acetaminophen_mg: Milligrams | None = None  # per unit, for combination products
     prn: bool = False
     note: str | None = None
 
@@ -162,14 +229,16 @@ class Patient(Record):
     comorbidities: list[str] = Field(default_factory=list)
     medications: list[Medication] = Field(default_factory=list)
     allergies: list[str] = Field(default_factory=list)
-    weight_kg: Annotated[float, Field(gt=0, le=400)] | None = None
-    crcl_ml_min: Annotated[float, Field(ge=0, le=250)] | None = None
+    weight_kg: Annotated[float, Field(gt=0, le=400, allow_inf_nan=False)] | None = None
+    crcl_ml_min: Annotated[float, Field(ge=0, le=250, allow_inf_nan=False)] | None = None
     context: Context | None = None
     preferences: Preferences | None = None
 
     @model_validator(mode="after")
     def _pregnancy_consistent(self) -> Patient:
-        if self.pregnancy_weeks is not None and not self.pregnant:
+        # weeks given imply a pregnancy when it was not asked; `pregnant: false` with weeks
+        # is a contradiction that validation reports
+        if self.pregnancy_weeks is not None and self.pregnant is None:
             self.pregnant = True
         return self
 
@@ -178,7 +247,7 @@ class Patient(Record):
 
 
 class VisitInfo(Record):
-    date: dt.date
+    date: VisitDate
     type: Literal["initial", "follow_up"] = "initial"
     clinician: str | None = None  # who saw the patient (CONTRACT 5.1)
 
@@ -199,14 +268,14 @@ class PriorTreatment(Record):
 class Surgery(Record):
     procedure: str
     level: str | None = None
-    years_ago: NonNegative | None = None
+    years_ago: Years | None = None
 
 
 class History(Record):
     chief_complaint: str | None = None
     region: str | None = None
     side: SideOrAll | None = None
-    duration_weeks: Annotated[float, Field(ge=0, le=5200)] | None = None
+    duration_weeks: Weeks | None = None
     onset: Literal["sudden", "gradual"] | None = None
     trigger: str | None = None
     radiation: list[str] = Field(default_factory=list)
@@ -214,14 +283,14 @@ class History(Record):
     pain: Pain = Field(default_factory=Pain)
     aggravating: list[str] = Field(default_factory=list)
     relieving: list[str] = Field(default_factory=list)
-    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    sleep_hours: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
     headache_days_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
-    function: dict[str, float | str] = Field(default_factory=dict)
+    function: dict[str, Measure] = Field(default_factory=dict)
     prior_treatments: list[PriorTreatment] = Field(default_factory=list)
     symptoms: list[str] = Field(default_factory=list)
     surgeries: list[Surgery] = Field(default_factory=list)
     red_flags: dict[str, bool] = Field(default_factory=dict)
-    screens: dict[str, float] = Field(default_factory=dict)
+    screens: dict[str, Finite] = Field(default_factory=dict)
     # Extensions (CONTRACT allows adding fields):
     # where the patient marks pain, numbness or paresthesia, as dermatome ids with side
     # (never screen positions), e.g. {"L5": {"left": ["pain", "numbness"]}}
@@ -292,8 +361,8 @@ class Imaging(Record):
 class Response(Record):
     intervention: str
     relief_percent: Percent
-    hours: NonNegative | None = None
-    weeks: NonNegative | None = None
+    hours: Hours | None = None
+    weeks: Weeks | None = None
     level: str | None = None
     side: SideOrAll | None = None
     note: str | None = None
@@ -302,8 +371,8 @@ class Response(Record):
 class Goal(Record):
     label: str
     measure: str | None = None
-    baseline: float | str | None = None
-    target: float | str | None = None
+    baseline: Measure | None = None
+    target: Measure | None = None
 
 
 class Declined(Record):

@@ -16,12 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from painclinic.knowledge import YamlLoader, data_dir
+from painclinic.knowledge import data_dir
 from painclinic.model import Visit, record_value
-from painclinic.validation import visit_from_data
+from painclinic.validation import RecordError, describe_errors, read_record, visit_from_data
 
 if TYPE_CHECKING:
     from painclinic.store import RecordStore
@@ -164,7 +163,7 @@ def cases_dir() -> Path:
 def load_cases() -> tuple[TeachingCase, ...]:
     out = []
     for path in sorted(cases_dir().glob("*.yaml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)
+        raw = read_record(path)  # as a visit file is read: `baseline: off` stays text
         truth = visit_from_data(raw.get("truth"), source=f"{path.name} truth")
         out.append(TeachingCase.model_validate({**raw, "truth": truth}))
     return tuple(out)
@@ -184,7 +183,13 @@ def reveal(case: TeachingCase, path: str) -> Any:
 
 
 def load_attempt(path: Path) -> Attempt:
-    return Attempt.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader))
+    """An attempt file, or a RecordError naming the file and each wrong field (never a value
+    from the file: an attempt given the wrong file may hold a patient's record)."""
+    data = read_record(path)
+    try:
+        return Attempt.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(str(path), describe_errors(exc, data, Attempt)) from None
 
 
 # ------------------------------------------------------------------ scoring

@@ -100,9 +100,17 @@ class VisitSession:
         still_open = [c for c in plan.get("checkpoints", []) if not c.get("done")]
         if still_open:
             carried["checkpoints"] = still_open
+        patient = dict(old["patient"])
+        born = before.patient.birth_date
+        if born is not None and "age" in patient:
+            # the age recorded then is stale now; validation refuses one that disagrees with
+            # the birth date by more than a year
+            patient["age"] = (
+                date.year - born.year - ((date.month, date.day) < (born.month, born.day))
+            )
         record = {
             "schema": old.get("schema", "painclinic.visit/1"),
-            "patient": old["patient"],
+            "patient": patient,
             "visit": {"date": date.isoformat(), "type": "follow_up"},
             "history": history,
             "imaging": old.get("imaging", []),

@@ -168,7 +168,7 @@ ROWS = [
         "score-not-text",
         ["practice", "score", "{case}", "{tmp}/bin.yaml"],
         1,
-        "not a readable YAML",
+        "not UTF-8 text",
         setup=lambda w: (w.tmp / "bin.yaml").write_bytes(b"\xff\xfe\x00\x93 not text"),
     ),
     Row("show-unknown", ["show", "tc-10-v9"], 1, "No visit tc-10-v9"),

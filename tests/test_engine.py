@@ -407,7 +407,7 @@ def test_an_urgent_red_flag_defers_even_procedures_nociplastic_pain_would_allow(
         "history": {
             "region": "wrist_hand",
             "duration_weeks": 20,
-            "pain": {"now": 7},
+            "pain": {"now": 7, "worst": 8},
             "symptoms": [
                 "allodynia",
                 "temperature_asymmetry",

@@ -63,7 +63,7 @@ def visits(draw: st.DrawFn) -> dict[str, Any]:
             "radiation": draw(subset(KB.vocab["radiation"], 3)),
             "descriptors": draw(subset(KB.vocab["descriptors"], 4)),
             "symptoms": draw(subset(KB.vocab["symptoms"], 4)),
-            "pain": {"now": draw(st.integers(0, 10)), "worst": draw(st.integers(0, 10))},
+            "pain": {"now": (now := draw(st.integers(0, 10))), "worst": draw(st.integers(now, 10))},
             "aggravating": draw(subset(["sitting", "walking", "bending", "standing"], 2)),
             "relieving": draw(subset(["sitting", "rest", "flexion"], 2)),
             "sleep_hours": draw(st.sampled_from([4, 7])),

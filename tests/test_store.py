@@ -94,19 +94,19 @@ def test_revisions_start_at_one_and_increase(store: Store) -> None:
     saved = store.save_visit(new())
     assert saved.revision == 1
     assert saved.saved_at.tzinfo is not None and saved.saved_at.utcoffset() == dt.timedelta(0)
-    again = store.save_visit(new(history={"pain": {"now": 3}}), saved.id, base_revision=1)
-    third = store.save_visit(new(history={"pain": {"now": 2}}), saved.id, base_revision=2)
+    again = store.save_visit(new(history={"pain": {"now": 4}}), saved.id, base_revision=1)
+    third = store.save_visit(new(history={"pain": {"now": 5}}), saved.id, base_revision=2)
     assert (again.revision, third.revision) == (2, 3)
     assert third.saved_at >= again.saved_at >= saved.saved_at
-    assert store.get_visit(saved.id).visit.history.pain.now == 2
+    assert store.get_visit(saved.id).visit.history.pain.now == 5
 
 
 def test_stale_save_is_refused_with_both_times_and_nothing_written(store: Store) -> None:
     saved = store.save_visit(new())
-    theirs = store.save_visit(new(history={"pain": {"now": 1}}), saved.id, base_revision=1)
+    theirs = store.save_visit(new(history={"pain": {"now": 4}}), saved.id, base_revision=1)
     before = tree(store.root / "patients")
     with pytest.raises(ConflictError) as caught:
-        store.save_visit(new(history={"pain": {"now": 9}}), saved.id, base_revision=1)
+        store.save_visit(new(history={"pain": {"now": 6}}), saved.id, base_revision=1)
     error = caught.value
     assert (error.visit_id, error.stored_revision, error.base_revision) == (saved.id, 2, 1)
     assert (error.stored_saved_at, error.base_saved_at) == (theirs.saved_at, saved.saved_at)
@@ -114,7 +114,7 @@ def test_stale_save_is_refused_with_both_times_and_nothing_written(store: Store)
     assert show_time(theirs.saved_at) in message and show_time(saved.saved_at) in message
     assert "Nothing was overwritten" in message and "Reload the visit" in message
     assert tree(store.root / "patients") == before
-    assert store.get_visit(saved.id).visit.history.pain.now == 1
+    assert store.get_visit(saved.id).visit.history.pain.now == 4
 
 
 def test_editing_needs_an_existing_visit_and_a_base_revision(store: Store) -> None:
@@ -267,7 +267,7 @@ def test_backup_then_restore_brings_back_that_state(store: Store, tmp_path: Path
     assert all(len(f["sha256"]) == 64 for f in manifest["files"])
 
     store.save_visit(new("Later"))
-    store.save_visit(new(history={"pain": {"now": 0}}), kept.id, base_revision=1)
+    store.save_visit(new(history={"pain": {"now": 6}}), kept.id, base_revision=1)
     replaced = store.restore(archive)
 
     assert [p.name for p in store.patients()] == ["Ana"]

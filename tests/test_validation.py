@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,9 @@ def test_a_wrong_type_is_named(tmp_path: Path) -> None:
 
 def test_an_unknown_field_is_an_error_listing_the_fields(tmp_path: Path) -> None:
     message = error_for(tmp_path, history={"pain_score": 5})
-    assert "history.pain_score: unknown field" in message and "chief_complaint" in message
+    # the made-up key is shown by its position, never its text
+    assert re.search(r"history\[key \d+\]: unknown field", message), message
+    assert "chief_complaint" in message and "pain_score" not in message
 
 
 def test_several_problems_are_all_reported_at_once(tmp_path: Path) -> None:

@@ -69,10 +69,8 @@ def score_attempt(
     save: Annotated[bool, typer.Option(help="Store the attempt under the resident.")] = False,
 ) -> None:
     """Score an attempt file against the case's expert key, with feedback."""
-    import yaml
-    from pydantic import ValidationError
-
     from painclinic.practice import feedback_markdown, get_case, load_attempt, save_attempt, score
+    from painclinic.validation import RecordError
 
     try:
         teaching = get_case(case)
@@ -81,10 +79,9 @@ def score_attempt(
         raise fail(exc.args[0]) from None
     except OSError as exc:
         raise fail(f"{attempt}: cannot read the file ({exc.strerror})") from None
-    except ValidationError as exc:
-        raise fail(f"{attempt}: {exc}") from None
-    except (ValueError, yaml.YAMLError):  # not text, or not YAML: nothing of it is echoed
-        raise fail(f"{attempt}: not a readable YAML or JSON attempt file") from None
+    except RecordError as exc:  # names the file and each field, never a value from it
+        typer.echo(exc.message(), err=True)
+        raise typer.Exit(code=1) from None
     report = score(teaching, tried)
     if save:
         with reported():
