@@ -338,11 +338,11 @@ async def test_load_does_not_clobber_the_field_being_typed() -> None:
         field = row_of(view, "history.pain.now").query_one(Input)
         field.focus()
         await pilot.press("8")
-        app.reload(history={"pain": {"now": 2}})
+        app.reload(history={"pain": {"now": 4}})
         await pilot.pause()
         assert field.value == "8"
         other = row_of(view, "history.pain.worst").query_one(Input)
-        app.reload(history={"pain": {"now": 2, "worst": 9}})
+        app.reload(history={"pain": {"now": 4, "worst": 9}})
         await pilot.pause()
         assert other.value == "9"  # fields not being typed follow the record
 

@@ -37,6 +37,8 @@ def seed(root: Path) -> Store:
         BASE,
         {
             "patient": {"id": "ana", "name": "Ana Alves"},
+            # seen a month ago: an initial visit's checkpoints cannot come before it
+            "visit": {"date": (TODAY - days(30)).isoformat()},
             "plan": plan_with(
                 (TODAY - days(3), "Phone check after taper"),
                 (TODAY, "Pain diary review"),
