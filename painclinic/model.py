@@ -16,6 +16,7 @@ from typing import Annotated, Any, Final, Literal, TypeGuard, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -44,18 +45,32 @@ TRACKS: tuple[Track, ...] = (
 )
 URGENCY_RANK: dict[str, int] = {"emergency": 0, "urgent": 1, "soon": 2}
 
-Rating = Annotated[int, Field(ge=0, le=10)]
-MRC = Annotated[int, Field(ge=0, le=5)]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+def _not_yes_no(value: Any) -> Any:
+    """A yes/no where the record holds a number: pydantic's lax mode reads `true` as 1, so a
+    dose of `true` or an MRC grade of `false` passed as 1 and 0 (found by fuzzing)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_for_number", "yes/no given where a number is expected")
+    return value
+
+
+NotYesNo = BeforeValidator(_not_yes_no)  # on every number of the record
+Rating = Annotated[int, NotYesNo, Field(ge=0, le=10)]
+MRC = Annotated[int, NotYesNo, Field(ge=0, le=5)]
+Percent = Annotated[float, NotYesNo, Field(ge=0, le=100, allow_inf_nan=False)]
 # Every number in a record is finite and has a ceiling no real value reaches: `.inf` or 1e300
 # in a dose would make the daily MME infinite (and `null` in the assessment JSON).
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Milligrams = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]  # per dose unit
-PerDay = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]  # doses a day
-McgPerHour = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]  # patches, pumps
-Hours = Annotated[float, Field(ge=0, le=8_760, allow_inf_nan=False)]  # up to a year
-Weeks = Annotated[float, Field(ge=0, le=5_200, allow_inf_nan=False)]  # up to a century
-Years = Annotated[float, Field(ge=0, le=120, allow_inf_nan=False)]
+Finite = Annotated[float, NotYesNo, Field(allow_inf_nan=False)]
+Milligrams = Annotated[
+    float, NotYesNo, Field(ge=0, le=10_000, allow_inf_nan=False)
+]  # per dose unit
+PerDay = Annotated[float, NotYesNo, Field(ge=0, le=100, allow_inf_nan=False)]  # doses a day
+McgPerHour = Annotated[
+    float, NotYesNo, Field(ge=0, le=10_000, allow_inf_nan=False)
+]  # patches, pumps
+Hours = Annotated[float, NotYesNo, Field(ge=0, le=8_760, allow_inf_nan=False)]  # up to a year
+Weeks = Annotated[float, NotYesNo, Field(ge=0, le=5_200, allow_inf_nan=False)]  # up to a century
+Years = Annotated[float, NotYesNo, Field(ge=0, le=120, allow_inf_nan=False)]
 # A function measure or goal value (minutes, metres, steps): the checklist sets tighter ranges
 # for the measures it asks (validation); no measure is negative or beyond this.
 MEASURE_MAX: Final = 1_000_000
@@ -220,17 +235,17 @@ class Preferences(Record):
 class Patient(Record):
     id: str | None = None
     name: str | None = None
-    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    age: Annotated[int, NotYesNo, Field(ge=0, le=120)] | None = None
     birth_date: dt.date | None = None
     sex: Literal["female", "male", "other"] | None = None
     pregnant: bool | None = None  # None: not asked
-    pregnancy_weeks: Annotated[int, Field(ge=0, le=42)] | None = None
+    pregnancy_weeks: Annotated[int, NotYesNo, Field(ge=0, le=42)] | None = None
     occupation: str | None = None
     comorbidities: list[str] = Field(default_factory=list)
     medications: list[Medication] = Field(default_factory=list)
     allergies: list[str] = Field(default_factory=list)
-    weight_kg: Annotated[float, Field(gt=0, le=400, allow_inf_nan=False)] | None = None
-    crcl_ml_min: Annotated[float, Field(ge=0, le=250, allow_inf_nan=False)] | None = None
+    weight_kg: Annotated[float, NotYesNo, Field(gt=0, le=400, allow_inf_nan=False)] | None = None
+    crcl_ml_min: Annotated[float, NotYesNo, Field(ge=0, le=250, allow_inf_nan=False)] | None = None
     context: Context | None = None
     preferences: Preferences | None = None
 
@@ -261,7 +276,7 @@ class Pain(Record):
 class PriorTreatment(Record):
     treatment: str
     response: Literal["helped", "partial", "failed", "not_tolerated", "ongoing"] = "failed"
-    times: Annotated[int, Field(ge=1, le=50)] = 1
+    times: Annotated[int, NotYesNo, Field(ge=1, le=50)] = 1
     note: str | None = None
 
 
@@ -283,8 +298,8 @@ class History(Record):
     pain: Pain = Field(default_factory=Pain)
     aggravating: list[str] = Field(default_factory=list)
     relieving: list[str] = Field(default_factory=list)
-    sleep_hours: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
-    headache_days_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
+    sleep_hours: Annotated[float, NotYesNo, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
+    headache_days_per_month: Annotated[int, NotYesNo, Field(ge=0, le=31)] | None = None
     function: dict[str, Measure] = Field(default_factory=dict)
     prior_treatments: list[PriorTreatment] = Field(default_factory=list)
     symptoms: list[str] = Field(default_factory=list)

@@ -355,6 +355,28 @@ ROWS = [
         "great_toe_extension",
         "exam.motor[key 1]",
     ),
+    # a yes/no where a number belongs: pydantic's lax mode read `true` as 1 (own fuzzing)
+    Row(
+        "yes-as-dose",
+        lambda v: med(f"{{drug: oxycodone, dose_mg: {v}, per_day: 3}}"),
+        "true",
+        "5",
+        "patient.medications[0].dose_mg",
+    ),
+    Row(
+        "no-as-mrc-grade",
+        lambda v: record(tail=f"exam: {{motor: {{great_toe_extension: {{left: {v}}}}}}}\n"),
+        "false",
+        "4",
+        "exam.motor.great_toe_extension.left",
+    ),
+    Row(
+        "no-as-age",
+        lambda v: record(patient=f"age: {v}, sex: female"),
+        "false",
+        "40",
+        "patient.age",
+    ),
 ]
 
 
@@ -511,3 +533,14 @@ def test_a_yaml_1_1_misreading_is_avoided() -> None:
     )
     assert visit.patient.age == 40
     assert visit.goals[0].baseline == "off"
+
+
+def test_an_import_refused_for_its_patient_id_does_not_repeat_the_id(tmp_path: Path) -> None:
+    """The store refuses ids it cannot name a file by; the id may be an MRN written with
+    a slash or a name typed in the wrong field, so the message says which field, not what."""
+    path = write(tmp_path, "visit.yaml", record().replace("id: p-1", "id: Smithson/4471234"))
+    data = ["--data-dir", str(tmp_path / "data")]
+    result = CliRunner().invoke(cli, [*data, "import", str(path)])
+    assert result.exit_code == 1
+    assert "patient.id" in result.stderr
+    assert_clean(result.stderr + result.stdout, "Smithson", "4471234")

@@ -872,7 +872,9 @@ class Store:
 def _check_patient_id(patient_id: str) -> str:
     if not _PATIENT_ID.fullmatch(patient_id):
         raise StoreError(
-            f"Patient id {patient_id!r} cannot be stored.",
+            # Not echoed: an id from a record file may be an MRN or a name typed in the wrong
+            # field, and errors never repeat a patient's identifiers.
+            "The patient id (patient.id) cannot be stored as given.",
             "Use letters, digits, '-', '_' or '.' (at most 80, starting with a letter or digit),"
             " or leave the id empty to have one assigned.",
         )
