@@ -135,6 +135,17 @@ def _tightened(w: World, _: bytes) -> None:
     assert stat.S_IMODE(w.data.stat().st_mode) == 0o700
 
 
+def _shared_folder(w: World) -> None:
+    """A folder like /tmp: others' files in it, sticky and world-writable."""
+    (w.tmp / "shared").mkdir()
+    (w.tmp / "shared" / "someone-elses.txt").write_text("x\n")
+    os.chmod(w.tmp / "shared", 0o1777)
+
+
+def _left_as_it_was(w: World, _: bytes) -> None:
+    assert stat.S_IMODE((w.tmp / "shared").stat().st_mode) == 0o1777
+
+
 def _no_audit_of_export(w: World, _: bytes) -> None:
     assert '"export"' not in (w.data / "audit.log").read_text()
     assert not (w.tmp / "note.md").exists()
@@ -292,6 +303,16 @@ ROWS = [
     Row("version", ["--version"], 0, f"painclinic {__version__}"),
     # a data folder readable by others is tightened, with a note
     Row("loose-data-dir", ["patients"], 0, "owner-only", setup=_loose, check=_tightened),
+    # ... but never a folder that is not a data folder (`--data-dir /tmp` once made /tmp 0700)
+    Row(
+        "shared-folder-as-data-dir",
+        ["--data-dir", "{tmp}/shared", "patients"],
+        0,
+        "could not be made owner-only",
+        setup=_shared_folder,
+        check=_left_as_it_was,
+    ),
+    Row("empty-data-dir", ["--data-dir", "", "patients"], 2, "needs a folder"),
     # a read-only data folder
     Row("rofs-import", ["import", "{file}"], 1, "read-only", fault="rofs", check=_intact),
     Row(

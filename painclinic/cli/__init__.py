@@ -44,10 +44,11 @@ def _print_version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    data_dir: Annotated[
-        Path | None,
+    data_dir_text: Annotated[
+        str | None,
         typer.Option(
             "--data-dir",
+            metavar="DIR",
             envvar="PAINCLINIC_DATA",
             help="Where patient records live (default: your user data folder).",
         ),
@@ -60,6 +61,11 @@ def _root(
     ] = False,
 ) -> None:
     """With no command, open the clinic app; commands below work on the same records."""
+    # Text, not Path: Typer turns "" into Path("."), and an empty --data-dir (an unset shell
+    # variable) would have made the current folder, say /tmp, the data folder.
+    if data_dir_text is not None and not data_dir_text.strip():
+        raise typer.BadParameter("needs a folder", param_hint="'--data-dir'")
+    data_dir = Path(data_dir_text) if data_dir_text is not None else None
     ctx.obj = {"data_dir": data_dir}
     _seen["data_dir"] = data_dir
     if ctx.invoked_subcommand is None:

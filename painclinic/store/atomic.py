@@ -77,15 +77,30 @@ def tighten_dir(path: Path) -> int | None:
     """Make an existing data folder owner-only (0700); its old mode when it was wider.
 
     Unlike `make_dir`, for the data folder itself, which holds nothing but patient data: a
-    0755 or 0777 one (made by hand, or by an older version) would let others list it.
+    0755 or 0777 one (made by hand, or by an older version) would let others list it. Only a
+    folder that is ours and is a data folder (empty, or holding a store) is changed:
+    `--data-dir /tmp` or a home folder must never become 0700 (`--data-dir ""` is the
+    current folder, and tightening it once made /tmp unusable for everyone else).
+    Raises PermissionError for a folder it will not change, so the caller warns instead.
     """
     if not _POSIX:
         return None
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    info = os.stat(path)
+    mode = stat.S_IMODE(info.st_mode)
     if not mode & 0o077:
         return None
+    ours = info.st_uid == os.geteuid() and not mode & stat.S_ISVTX
+    if not ours or not is_data_folder(path):
+        raise PermissionError(errno.EPERM, "not a painclinic data folder of this user", str(path))
     os.chmod(path, mode & DIR_MODE)
     return mode
+
+
+def is_data_folder(path: Path) -> bool:
+    """Empty, or holding a store: what a painclinic data folder can be."""
+    with os.scandir(path) as entries:
+        names = {entry.name for entry in entries}
+    return not names or "patients" in names or "audit.log" in names
 
 
 @contextlib.contextmanager
