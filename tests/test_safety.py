@@ -867,3 +867,42 @@ def test_the_breastfeeding_caution_follows_the_breastfeeding_comorbidity() -> No
     assert ("oxycodone", "breastfeeding", True) in _cautions(with_it)
     without = run(BASE, patient=meds(OXY))
     assert not without.safety.cautions
+
+
+# ---------------------------------------------------------------- issue 11: clinicians' catches
+
+HYDROMORPHONE_120_MME = {"drug": "hydromorphone", "dose_mg": 8, "per_day": 4}  # 32 mg x 3.75 = 120
+
+
+@pytest.mark.parametrize("condition", ["sickle_cell_disease", "active_cancer"])
+def test_pain_outside_cdc_scope_gets_no_chronic_non_cancer_opioid_rules(condition: str) -> None:
+    # CDC 2022 scope statement: sickle cell disease and cancer-related pain are not covered;
+    # ASH 2020: an individualised plan with haematology, not a chronic non-cancer taper.
+    outside = run(BASE, patient={"comorbidities": [condition], **meds(HYDROMORPHONE_120_MME)})
+    assert "long_term_opioid" not in avoid_reasons(outside)
+    assert "opioid_taper_plan" not in {i.id for i in outside.tracks["medication"]}
+    inside = run(BASE, patient=meds(HYDROMORPHONE_120_MME))
+    assert "long_term_opioid" in avoid_reasons(inside)
+    assert "opioid_taper_plan" in {i.id for i in inside.tracks["medication"]}
+
+
+def test_serotonin_toxicity_says_stop_the_opioid_and_never_taper_it_slowly() -> None:
+    # Boyer & Shannon 2005: stop the serotonergic drug; a "taper slowly" reconciliation for the
+    # same tramadol would contradict it.
+    a = run(
+        BASE,
+        patient=meds(TRAMADOL, SERTRALINE),
+        history={"symptoms": ["tremor", "diaphoresis", "agitation"]},
+    )
+    found = {x.id: x.message for x in a.safety.alerts}
+    assert "tramadol" in found["serotonin_toxicity_symptoms"]
+    assert "serotonin_syndrome_risk" not in found
+    assert "current_drug_avoided" not in found
+    assert a.safety.alerts[0].id == "serotonin_toxicity_symptoms"
+
+
+def test_buprenorphine_for_oud_is_never_called_a_regimen_to_right_size() -> None:
+    # CDC 2022 Recommendation 12; ASAM 2020.
+    a = run(BASE, patient={"comorbidities": ["opioid_use_disorder"], **meds(BUPRENORPHINE)})
+    assert all("right-size" not in r for r in avoid_reasons(a).values())
+    assert "opioid_taper_plan" not in {i.id for i in a.tracks["medication"]}

@@ -96,6 +96,22 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
         if tid in kb.treatments and "serotonergic" in drug.classes and current - {tid}:
             others = ", ".join(kb.drugs[d].label.lower() for d in sorted(current - {tid}))
             facts.add(f"serotonergic_other:{tid}", f"already takes {others}")
+    if serotonergic:
+        opioids = [
+            kb.drugs[m.drug].label.lower()
+            for m in visit.patient.medications
+            if {"serotonergic", "opioid"} <= set(kb.drugs[m.drug].classes)
+        ]
+        facts.add(
+            "serotonergic_drugs",
+            "serotonergic drugs: "
+            + ", ".join(dict.fromkeys(serotonergic))
+            + (
+                f" (the serotonergic opioid: {', '.join(dict.fromkeys(opioids))})"
+                if opioids
+                else ""
+            ),
+        )
     if len(set(serotonergic)) >= 2:
         facts.add(
             "serotonergic_combination",
