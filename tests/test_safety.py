@@ -463,6 +463,10 @@ ALERT_ROWS = [
     ("duplicate_opioids", "tramadol_with_morphine_vs_morphine_with_prn_oxycodone", BASE,
      {"patient": meds(TRAMADOL, MORPHINE)},
      {"patient": meds(MORPHINE, {**OXY, "prn": True})}),
+    # NeuPSIG 2015; FDA 2019: one gabapentinoid at a time.
+    ("duplicate_gabapentinoids", "gabapentin_with_pregabalin_vs_gabapentin_alone", BASE,
+     {"patient": meds(GABAPENTIN, {"drug": "pregabalin", "dose_mg": 75, "per_day": 2})},
+     {"patient": meds(GABAPENTIN)}),
     # ACG 2009: NSAID with a systemic corticosteroid.
     ("nsaid_steroid_gi", "ibuprofen_with_prednisone_vs_with_acetaminophen", BASE,
      {"patient": meds(IBUPROFEN, PREDNISONE)}, {"patient": meds(IBUPROFEN, apap(4))}),
@@ -471,6 +475,8 @@ ALERT_ROWS = [
      {"patient": meds(WARFARIN, PREDNISONE)}, {"patient": meds(WARFARIN)}),
     ("warfarin_steroid_inr", "warfarin_with_prednisone_vs_apixaban_with_prednisone", BASE,
      {"patient": meds(WARFARIN, PREDNISONE)}, {"patient": meds(APIXABAN, PREDNISONE)}),
+    ("warfarin_steroid_inr", "acute_sciatica_steroid_taper_on_warfarin_vs_on_apixaban", SCIATICA,
+     {"patient": meds(WARFARIN)}, {"patient": meds(APIXABAN)}),
     # Hunter criteria (Dunkley 2003): serotonergic drug plus tremor, sweating, agitation, clonus.
     ("serotonin_toxicity_symptoms", "tramadol_sertraline_with_tremor_sweats_agitation_vs_tremor",
      BASE, {"patient": meds(TRAMADOL, SERTRALINE),
