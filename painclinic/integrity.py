@@ -150,6 +150,12 @@ def problems(kb: KnowledgeBase) -> list[str]:
                 out.append(f"safety.avoid_rules.{rule.id}: unknown id {item!r}")
         if rule.covered_by is not None and rule.covered_by not in kb.alerts:
             out.append(f"safety.avoid_rules.{rule.id}: unknown alert {rule.covered_by!r}")
+    for aid, alert in kb.alerts.items():
+        out += [
+            f"alerts.{aid}.stops: unknown drug class {c!r}"
+            for c in alert.stops
+            if c not in kb.vocab["drug_classes"]
+        ]
     for cls, by_class in kb.avoid_class_drugs.items():
         if cls not in kb.avoid_classes:
             out.append(f"safety.avoid_class_drugs.{cls}: not an avoid class")
@@ -293,6 +299,7 @@ READERS: dict[str, str] = {
     "AlertDef.when": "painclinic.engine",
     "AlertDef.message": "painclinic.engine",
     "AlertDef.detail": "painclinic.engine",
+    "AlertDef.stops": "painclinic.engine.reconcile",
     "ResponseRule.reason": "painclinic.engine.plan",
     "EarlierResponses.not_tolerated": "painclinic.engine.plan",
     "EarlierResponses.did_not_help": "painclinic.engine.plan",

@@ -157,6 +157,9 @@ class AlertDef(Entry):
     # What the engine adds: asra_holds from drugs.yaml; current_drugs one alert per current
     # drug the avoid list rules out (engine/reconcile.py).
     detail: Literal["asra_holds", "current_drugs"] | None = None
+    # The alert says to stop now a current drug holding all these classes (vocab drug_classes):
+    # when it fires, reconciliation gives that drug no second, "taper slowly" alert.
+    stops: list[str] = Field(default_factory=list)
 
 
 class ResponseRule(Entry):

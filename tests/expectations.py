@@ -78,6 +78,11 @@ def unmet(expect: dict[str, Any], a: Assessment, visit_date: dt.date) -> list[st
             missing = [i for i in want if i not in got]
             if missing:
                 problems.append(f"alerts lack {missing} (got {sorted(got)})")
+        elif key == "not_alerts":
+            got = {x.id for x in a.safety.alerts}
+            wrong = [i for i in want if i in got]
+            if wrong:
+                problems.append(f"alerts should not include {wrong}")
         elif key == "mme":
             if abs(a.safety.mme_per_day - float(want)) > 1:
                 problems.append(f"mme: want {want}, got {a.safety.mme_per_day}")

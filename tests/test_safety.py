@@ -115,6 +115,13 @@ APIXABAN = {"drug": "apixaban", "dose_mg": 5, "per_day": 2}
 SERTRALINE = {"drug": "sertraline", "dose_mg": 50, "per_day": 1}
 TIZANIDINE = {"drug": "tizanidine", "dose_mg": 4, "per_day": 3}
 CIPROFLOXACIN = {"drug": "ciprofloxacin", "dose_mg": 500, "per_day": 2}
+METHADONE = {"drug": "methadone", "dose_mg": 10, "per_day": 3}
+MORPHINE = {"drug": "morphine", "dose_mg": 15, "per_day": 2}
+TRAMADOL = {"drug": "tramadol", "dose_mg": 50, "per_day": 4}
+CITALOPRAM = {"drug": "citalopram", "dose_mg": 20, "per_day": 1}
+PREDNISONE = {"drug": "prednisone", "dose_mg": 10, "per_day": 1}
+WARFARIN = {"drug": "warfarin", "dose_mg": 5, "per_day": 1}
+BUPRENORPHINE = {"drug": "buprenorphine", "dose_mg": 8, "per_day": 2}
 
 
 def apap(per_day: float, dose_mg: float = 500) -> dict[str, Any]:
@@ -420,6 +427,68 @@ ALERT_ROWS = [
     ("current_drug_avoided", "reflux_with_ibuprofen_vs_reflux_with_acetaminophen", SCIATICA,
      {"patient": {"comorbidities": ["gerd"], **meds(IBUPROFEN)}},
      {"patient": {"comorbidities": ["gerd"], **meds(apap(4))}}),
+    # Chou 2014 (APS/CPDD/HRS): ECG for every patient on methadone; CredibleMeds known-risk pairs.
+    ("qtc_prolongation", "methadone_vs_morphine", BASE,
+     {"patient": meds(METHADONE)}, {"patient": meds(MORPHINE)}),
+    ("qtc_prolongation", "ciprofloxacin_with_citalopram_vs_with_sertraline", BASE,
+     {"patient": meds(CIPROFLOXACIN, CITALOPRAM)},
+     {"patient": meds(CIPROFLOXACIN, SERTRALINE)}),
+    ("qtc_prolongation", "long_qt_with_ciprofloxacin_vs_long_qt_alone", BASE,
+     {"patient": {"comorbidities": ["long_qt"], **meds(CIPROFLOXACIN)}},
+     {"patient": {"comorbidities": ["long_qt"], **meds(apap(4))}}),
+    # Tramadol label: seizures within the dose range, more with a seizure history; max 400 mg/day.
+    ("seizure_threshold", "tramadol_with_seizure_disorder_vs_without", BASE,
+     {"patient": {"comorbidities": ["seizure_disorder"], **meds(TRAMADOL)}},
+     {"patient": meds(TRAMADOL)}),
+    ("seizure_threshold", "seizure_disorder_with_tramadol_vs_with_morphine", BASE,
+     {"patient": {"comorbidities": ["seizure_disorder"], **meds(TRAMADOL)}},
+     {"patient": {"comorbidities": ["seizure_disorder"], **meds(MORPHINE)}}),
+    ("seizure_threshold", "tramadol_500_mg_vs_400_mg", BASE,
+     {"patient": meds({"drug": "tramadol", "dose_mg": 100, "per_day": 5})},
+     {"patient": meds({"drug": "tramadol", "dose_mg": 100, "per_day": 4})}),
+    # Opioid boxed warning: alcohol and other CNS depressants.
+    ("alcohol_opioid", "alcohol_with_oxycodone_vs_oxycodone_alone", BASE,
+     {"patient": {"comorbidities": ["alcohol_use"], **meds(OXY)}}, {"patient": meds(OXY)}),
+    ("alcohol_opioid", "alcohol_with_oxycodone_vs_alcohol_with_acetaminophen", BASE,
+     {"patient": {"comorbidities": ["alcohol_use"], **meds(OXY)}},
+     {"patient": {"comorbidities": ["alcohol_use"], **meds(apap(4))}}),
+    # Regular alcohol: at most 2 g/day acetaminophen (expert consensus, mixed evidence).
+    ("alcohol_acetaminophen", "alcohol_with_3000_mg_vs_2000_mg", BASE,
+     {"patient": {"comorbidities": ["alcohol_use"], **meds(apap(6))}},
+     {"patient": {"comorbidities": ["alcohol_use"], **meds(apap(4))}}),
+    ("alcohol_acetaminophen", "3000_mg_with_alcohol_vs_without", BASE,
+     {"patient": {"comorbidities": ["alcohol_use"], **meds(apap(6))}},
+     {"patient": meds(apap(6))}),
+    # CDC 2022: avoid concurrent opioids; an as-needed breakthrough dose is a plan said as such.
+    ("duplicate_opioids", "tramadol_with_morphine_vs_morphine_with_prn_oxycodone", BASE,
+     {"patient": meds(TRAMADOL, MORPHINE)},
+     {"patient": meds(MORPHINE, {**OXY, "prn": True})}),
+    # NeuPSIG 2015; FDA 2019: one gabapentinoid at a time.
+    ("duplicate_gabapentinoids", "gabapentin_with_pregabalin_vs_gabapentin_alone", BASE,
+     {"patient": meds(GABAPENTIN, {"drug": "pregabalin", "dose_mg": 75, "per_day": 2})},
+     {"patient": meds(GABAPENTIN)}),
+    # ACG 2009: NSAID with a systemic corticosteroid.
+    ("nsaid_steroid_gi", "ibuprofen_with_prednisone_vs_with_acetaminophen", BASE,
+     {"patient": meds(IBUPROFEN, PREDNISONE)}, {"patient": meds(IBUPROFEN, apap(4))}),
+    # Warfarin label: corticosteroids can raise the INR.
+    ("warfarin_steroid_inr", "warfarin_with_prednisone_vs_warfarin_alone", BASE,
+     {"patient": meds(WARFARIN, PREDNISONE)}, {"patient": meds(WARFARIN)}),
+    ("warfarin_steroid_inr", "warfarin_with_prednisone_vs_apixaban_with_prednisone", BASE,
+     {"patient": meds(WARFARIN, PREDNISONE)}, {"patient": meds(APIXABAN, PREDNISONE)}),
+    ("warfarin_steroid_inr", "acute_sciatica_steroid_taper_on_warfarin_vs_on_apixaban", SCIATICA,
+     {"patient": meds(WARFARIN)}, {"patient": meds(APIXABAN)}),
+    # Hunter criteria (Dunkley 2003): serotonergic drug plus tremor, sweating, agitation, clonus.
+    ("serotonin_toxicity_symptoms", "tramadol_sertraline_with_tremor_sweats_agitation_vs_tremor",
+     BASE, {"patient": meds(TRAMADOL, SERTRALINE),
+            "history": {"symptoms": ["tremor", "diaphoresis", "agitation"]}},
+     {"patient": meds(TRAMADOL, SERTRALINE), "history": {"symptoms": ["tremor"]}}),
+    ("serotonin_toxicity_symptoms", "clonus_on_sertraline_vs_clonus_on_no_serotonergic_drug",
+     BASE, {"patient": meds(SERTRALINE), "exam": {"signs": ["clonus"]}},
+     {"patient": meds(MORPHINE), "exam": {"signs": ["clonus"]}}),
+    # CDC 2022 Rec 12, ASAM 2020: buprenorphine for OUD is continued.
+    ("buprenorphine_oud_continue", "buprenorphine_with_oud_vs_buprenorphine_for_pain", BASE,
+     {"patient": {"comorbidities": ["opioid_use_disorder"], **meds(BUPRENORPHINE)}},
+     {"patient": meds(BUPRENORPHINE)}),
 ]  # fmt: skip
 
 
@@ -548,6 +617,16 @@ AVOID_ROWS = [
      {"patient": meds(SERTRALINE)}, {}),
     ("tizanidine_cyp1a2", "myofascial_neck_on_ciprofloxacin_vs_not", NECK_MYOFASCIAL,
      {"patient": meds(CIPROFLOXACIN)}, {}),
+    # Cyclobenzaprine label: serotonin syndrome with SSRIs, SNRIs, tricyclics and tramadol.
+    ("serotonergic_current_cyclobenzaprine", "myofascial_neck_on_sertraline_vs_not",
+     NECK_MYOFASCIAL, {"patient": meds(SERTRALINE)}, {}),
+    # Hunter criteria: nothing serotonergic is added while toxicity may be present.
+    ("serotonin_toxicity_now", "sertraline_with_clonus_vs_morphine_with_clonus", BASE,
+     {"patient": meds(SERTRALINE), "exam": {"signs": ["clonus"]}},
+     {"patient": meds(MORPHINE), "exam": {"signs": ["clonus"]}}),
+    # CDC 2022 Rec 12; ASAM 2020: continue buprenorphine for OUD, no taper, no added opioid.
+    ("buprenorphine_oud", "buprenorphine_with_oud_vs_none", BASE,
+     {"patient": {"comorbidities": ["opioid_use_disorder"], **meds(BUPRENORPHINE)}}, {}),
     ("liver_disease", "fibromyalgia_with_liver_disease_vs_without", FIBROMYALGIA,
      {"patient": {"comorbidities": ["anxiety", "liver_disease"]}}, {}),
     ("severe_renal", "crcl_25_vs_crcl_30", BASE,
@@ -794,3 +873,42 @@ def test_the_breastfeeding_caution_follows_the_breastfeeding_comorbidity() -> No
     assert ("oxycodone", "breastfeeding", True) in _cautions(with_it)
     without = run(BASE, patient=meds(OXY))
     assert not without.safety.cautions
+
+
+# ---------------------------------------------------------------- issue 11: clinicians' catches
+
+HYDROMORPHONE_120_MME = {"drug": "hydromorphone", "dose_mg": 8, "per_day": 4}  # 32 mg x 3.75 = 120
+
+
+@pytest.mark.parametrize("condition", ["sickle_cell_disease", "active_cancer"])
+def test_pain_outside_cdc_scope_gets_no_chronic_non_cancer_opioid_rules(condition: str) -> None:
+    # CDC 2022 scope statement: sickle cell disease and cancer-related pain are not covered;
+    # ASH 2020: an individualised plan with haematology, not a chronic non-cancer taper.
+    outside = run(BASE, patient={"comorbidities": [condition], **meds(HYDROMORPHONE_120_MME)})
+    assert "long_term_opioid" not in avoid_reasons(outside)
+    assert "opioid_taper_plan" not in {i.id for i in outside.tracks["medication"]}
+    inside = run(BASE, patient=meds(HYDROMORPHONE_120_MME))
+    assert "long_term_opioid" in avoid_reasons(inside)
+    assert "opioid_taper_plan" in {i.id for i in inside.tracks["medication"]}
+
+
+def test_serotonin_toxicity_says_stop_the_opioid_and_never_taper_it_slowly() -> None:
+    # Boyer & Shannon 2005: stop the serotonergic drug; a "taper slowly" reconciliation for the
+    # same tramadol would contradict it.
+    a = run(
+        BASE,
+        patient=meds(TRAMADOL, SERTRALINE),
+        history={"symptoms": ["tremor", "diaphoresis", "agitation"]},
+    )
+    found = {x.id: x.message for x in a.safety.alerts}
+    assert "tramadol" in found["serotonin_toxicity_symptoms"]
+    assert "serotonin_syndrome_risk" not in found
+    assert "current_drug_avoided" not in found
+    assert a.safety.alerts[0].id == "serotonin_toxicity_symptoms"
+
+
+def test_buprenorphine_for_oud_is_never_called_a_regimen_to_right_size() -> None:
+    # CDC 2022 Recommendation 12; ASAM 2020.
+    a = run(BASE, patient={"comorbidities": ["opioid_use_disorder"], **meds(BUPRENORPHINE)})
+    assert all("right-size" not in r for r in avoid_reasons(a).values())
+    assert "opioid_taper_plan" not in {i.id for i in a.tracks["medication"]}

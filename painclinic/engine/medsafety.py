@@ -96,16 +96,64 @@ def medication_totals(visit: Visit, kb: KnowledgeBase, facts: Facts) -> Medicati
         if tid in kb.treatments and "serotonergic" in drug.classes and current - {tid}:
             others = ", ".join(kb.drugs[d].label.lower() for d in sorted(current - {tid}))
             facts.add(f"serotonergic_other:{tid}", f"already takes {others}")
+    if serotonergic:
+        opioids = [
+            kb.drugs[m.drug].label.lower()
+            for m in visit.patient.medications
+            if {"serotonergic", "opioid"} <= set(kb.drugs[m.drug].classes)
+        ]
+        facts.add(
+            "serotonergic_drugs",
+            "serotonergic drugs: "
+            + ", ".join(dict.fromkeys(serotonergic))
+            + (
+                f" (the serotonergic opioid: {', '.join(dict.fromkeys(opioids))})"
+                if opioids
+                else ""
+            ),
+        )
     if len(set(serotonergic)) >= 2:
         facts.add(
             "serotonergic_combination",
             "serotonergic drugs: " + ", ".join(dict.fromkeys(serotonergic)),
         )
+    _interaction_facts(visit, kb, facts, apap)
     if len(set(cns)) >= 2:
         facts.add("cns_depressants_2", "CNS-active drugs: " + ", ".join(dict.fromkeys(cns)))
     if len(set(cns)) >= 3:
         facts.add("cns_depressants_3", "CNS-active drugs: " + ", ".join(dict.fromkeys(cns)))
     return totals
+
+
+APAP_ALCOHOL_MG = 2000  # regular alcohol use: at most 2 g/day (expert consensus; mixed evidence)
+TRAMADOL_MAX_MG = 400  # tramadol label maximum
+
+
+def _interaction_facts(visit: Visit, kb: KnowledgeBase, facts: Facts, apap: float) -> None:
+    """Facts for the QTc, seizure-threshold, alcohol and duplicate-opioid alerts."""
+    qt: dict[str, str] = {}
+    scheduled_opioids: dict[str, str] = {}
+    for med in visit.patient.medications:
+        drug = kb.drugs[med.drug]
+        if "qt_prolonging" in drug.classes:
+            qt[med.drug] = drug.label.lower()
+        if "opioid" in drug.classes and not med.prn:
+            scheduled_opioids[med.drug] = drug.label.lower()
+        if med.drug == "tramadol" and med.dose_mg is not None:
+            daily = med.dose_mg * med.units_per_day()
+            if daily > TRAMADOL_MAX_MG:
+                facts.add("tramadol_over_max", f"tramadol {daily:g} mg/day")
+    known = [d for d in qt if "qt_known_risk" in kb.drugs[d].classes]
+    if len(qt) >= 2 and known:
+        facts.add("qt_drugs_2", "QT-prolonging drugs: " + ", ".join(qt.values()))
+    # Two opioids taken on a schedule; one taken as needed is a breakthrough plan, said as such.
+    if len(scheduled_opioids) >= 2:
+        facts.add(
+            "duplicate_opioids_scheduled",
+            "two or more opioids on a schedule: " + ", ".join(scheduled_opioids.values()),
+        )
+    if apap > APAP_ALCOHOL_MG:
+        facts.add("apap_over_2000", f"acetaminophen {apap:g} mg/day from all products")
 
 
 def drug_cautions(

@@ -72,7 +72,11 @@ def current_drug_alerts(
     """One alert per drug that a rule still speaks for (not `adding`, not covered by an alert
     that fired), high when any such rule marks it contraindicated."""
     alerts = []
+    stopped = [set(kb.alerts[a].stops) for a in fired if kb.alerts[a].stops]
     for taken in found:
+        classes = set(kb.drugs[taken.drug].classes)
+        if any(stop <= classes for stop in stopped):
+            continue  # an alert that fired already says to stop it now
         parts: list[tuple[bool, str]] = []
         sources: list[str] = []
         advice: list[str] = []
