@@ -73,6 +73,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"red_flags.{fid}.derived_when", flag.derived_when
         for i, rule in enumerate(flag.escalate):
             yield f"red_flags.{fid}.escalate[{i}]", rule.when
+    for combo in kb.red_flag_combinations:
+        yield f"red_flags.combinations.{combo.id}.when", combo.when
     for cid, cond in kb.conditions.items():
         yield f"conditions.{cid}.when", cond.when
     for tid, t in kb.treatments.items():
@@ -111,6 +113,9 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"{name}.{key}", entry.source
     for rule in kb.avoid_rules:
         yield f"safety.avoid_rules.{rule.id}", rule.source
+    for combo in kb.red_flag_combinations:
+        yield f"red_flags.combinations.{combo.id}", combo.source
+    yield "red_flags.deferral", kb.deferral.source
     for cls, by_class in kb.avoid_class_drugs.items():
         yield f"safety.avoid_class_drugs.{cls}", by_class.source
     for name, response in kb.earlier_responses:
@@ -164,6 +169,15 @@ def problems(kb: KnowledgeBase) -> list[str]:
             for c in [*by_class.classes, *by_class.unless]
             if c not in kb.vocab["drug_classes"]
         ]
+    for combo in kb.red_flag_combinations:
+        out += [
+            f"red_flags.combinations.{combo.id}: unknown red flag {r!r}"
+            for r in combo.raises
+            if r not in kb.red_flags
+        ]
+    for item in [*kb.deferral.emergency_keeps, *kb.deferral.urgent_defers]:
+        if item not in treatments and item not in kb.avoid_classes:
+            out.append(f"red_flags.deferral: unknown id {item!r}")
     about = treatments | set(kb.vocab["checkpoint_about"])
     for cp in kb.checkpoints:
         if cp.about not in about:
@@ -272,6 +286,18 @@ READERS: dict[str, str] = {
     "RedFlagDef.regions": "painclinic.notes.labels",
     "RedFlagDef.derived_when": "painclinic.engine.redflags",
     "RedFlagDef.escalate": "painclinic.engine.redflags",
+    "RedFlagDef.safety_net": "painclinic.engine",
+    "RedFlagCombination.id": "painclinic.integrity",
+    "RedFlagCombination.label": "painclinic.engine.redflags",
+    "RedFlagCombination.when": "painclinic.engine.redflags",
+    "RedFlagCombination.urgency": "painclinic.engine.redflags",
+    "RedFlagCombination.raises": "painclinic.engine.redflags",
+    "RedFlagCombination.suggests": "painclinic.engine.redflags",
+    "RedFlagCombination.action": "painclinic.engine.redflags",
+    "Deferral.emergency_keeps": "painclinic.engine.plan",
+    "Deferral.urgent_defers": "painclinic.engine.plan",
+    "KnowledgeBase.red_flag_combinations": "painclinic.engine.redflags",
+    "KnowledgeBase.deferral": "painclinic.engine.plan",
     "ConditionDef.label": "painclinic.engine",
     "ConditionDef.mechanism": "painclinic.engine",
     "ConditionDef.when": "painclinic.engine",

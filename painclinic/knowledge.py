@@ -96,6 +96,31 @@ class RedFlagDef(Entry):
     regions: list[str] = Field(default_factory=lambda: ["any"])
     derived_when: Expr | None = None
     escalate: list[Escalation] = Field(default_factory=list)
+    # What to come back for at once while this flag stands (assessment `safety_net`).
+    safety_net: str = ""
+
+
+class RedFlagCombination(Entry):
+    """Flags that add up: when `when` holds (over the record's facts and `red_flag:<id>` of the
+    flags found alone), each flag named in `raises` takes `urgency` and `action`, whatever it
+    says alone."""
+
+    id: str
+    label: str
+    when: Expr
+    urgency: Urgency
+    raises: list[str] = Field(min_length=1)
+    suggests: str
+    action: str
+
+
+class Deferral(Entry):
+    """What waits while a flag is unresolved, by its urgency (red_flags.yaml `deferral`).
+    emergency: every routine item but `emergency_keeps`; urgent: only `urgent_defers` (ids or
+    avoid classes); soon: nothing."""
+
+    emergency_keeps: list[str]
+    urgent_defers: list[str]
 
 
 class ConditionDef(Entry):
@@ -313,6 +338,8 @@ class KnowledgeBase(BaseModel):
     vocab: dict[str, dict[str, str]]
     anatomy: Anatomy
     red_flags: dict[str, RedFlagDef]
+    red_flag_combinations: list[RedFlagCombination]
+    deferral: Deferral
     conditions: dict[str, ConditionDef]
     treatments: dict[str, TreatmentDef]
     avoid_rules: list[AvoidRule]
@@ -407,6 +434,8 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         vocab=section("vocab", "vocab"),
         anatomy=_parse("anatomy.yaml", Anatomy, raw["anatomy"]),
         red_flags=red_flags,
+        red_flag_combinations=listing("red_flags", "combinations", RedFlagCombination),
+        deferral=_parse("red_flags.yaml deferral", Deferral, section("red_flags", "deferral")),
         conditions=mapping("conditions", "conditions", ConditionDef),
         treatments=mapping("treatments", "treatments", TreatmentDef),
         avoid_rules=listing("safety", "avoid_rules", AvoidRule),

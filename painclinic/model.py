@@ -571,6 +571,8 @@ class Assessment(Out):
     scores: dict[str, Score]
     checkpoints: list[Checkpoint]
     deferred_reason: str | None = None
+    # What to come back for at once while a red flag stands (CONTRACT 5.5), one line per text.
+    safety_net: list[str] = Field(default_factory=list)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

@@ -32,6 +32,7 @@ def test_assess_json_prints_the_contract_document() -> None:
         "scores",
         "checkpoints",
         "deferred_reason",
+        "safety_net",
     ]
     assert doc["red_flags"][0]["urgency"] == "emergency"
     assert list(doc["tracks"]) == [

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from painclinic.knowledge import load_knowledge
 from painclinic.model import Assessment
 from tests.builders import assessed, merge
 
@@ -421,7 +422,8 @@ def test_an_urgent_red_flag_defers_even_procedures_nociplastic_pain_would_allow(
     assert "sympathetic_block" in ids(assessed(**crps), "interventional")
     flagged = assessed(**merge(crps, {"history": {"red_flags": {"fever": True}}}))
     assert "sympathetic_block" not in ids(flagged)
-    assert "red flag" in avoided(flagged)["sympathetic_block"]
+    assert flagged.deferred_reason is not None
+    assert load_knowledge().treatments["sympathetic_block"].label in flagged.deferred_reason
 
 
 def test_a_weak_numb_hand_without_radicular_pain_is_not_a_radiculopathy() -> None:

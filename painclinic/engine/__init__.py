@@ -22,6 +22,7 @@ from painclinic.model import (
     Alert,
     Assessment,
     KnowledgeRef,
+    RedFlag,
     Safety,
     Visit,
     VisitRef,
@@ -91,8 +92,19 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         scores=scores,
         checkpoints=schedule(visit.visit.date, kb, facts),
         deferred_reason=plan.deferred_reason,
+        safety_net=_safety_net(kb, red_flags),
     )
     return assessment, facts
+
+
+def _safety_net(kb: KnowledgeBase, flags: list[RedFlag]) -> list[str]:
+    """Every plan under a flag says what to come back for at once (red_flags.yaml)."""
+    lines: list[str] = []
+    for f in flags:
+        text = kb.red_flags[f.id].safety_net
+        if text and text not in lines:
+            lines.append(text)
+    return lines
 
 
 def _hold_detail(visit: Visit, kb: KnowledgeBase) -> str:

@@ -53,6 +53,7 @@ class Blocked:
     rank: int
     reason: str
     members: set[str]
+    deferral: bool = False  # a red flag's deferral: said once in deferred_reason
 
 
 @dataclass
@@ -139,40 +140,44 @@ def _avoidances(
         block(tid, response.reason.replace("{}", text), response.source)
 
     deferred_reason = None
-    urgent = [f for f in flags if f.urgency in ("emergency", "urgent")]
-    if urgent:
-        lead = urgent[0]
-        waits = (
-            "procedures and all routine care wait"
-            if lead.urgency == "emergency"
-            else "procedures, routine rehabilitation and new medicines wait"
-        )
-        deferred_reason = (
-            f"{lead.label} ({lead.urgency}): {lead.action}. "
-            f"{waits.capitalize()} until this is resolved."
-        )
-        block(
-            "interventional_procedures",
+    lead = flags[0] if flags else None  # flags come most urgent first
+    if lead is not None and lead.urgency in ("emergency", "urgent"):
+        # Graded (red_flags.yaml `deferral`): an emergency defers every routine item but
+        # analgesia for the journey; an urgent flag defers procedures, systemic steroids and
+        # loading rehabilitation only; a `soon` flag defers nothing.
+        deferral = kb.deferral
+        if lead.urgency == "emergency":
+            keeps: set[str] = set()
+            for k in deferral.emergency_keeps:
+                keeps |= class_members(kb, k)
+            members = {tid for tid, t in kb.treatments.items() if t.routine} - keeps
+        else:
+            members = set()
+            for d in deferral.urgent_defers:
+                members |= class_members(kb, d)
+            members = {m for m in members if m in kb.treatments and kb.treatments[m].routine}
+        deferred_reason = f"{lead.label} ({lead.urgency}): {lead.action}."
+        # One avoid line for the class (the red flag is the reason a physician sees first);
+        # the deferred suggestions themselves are named once, in deferred_reason.
+        avoid.setdefault("interventional_procedures", _Avoidance()).add(
             f"Deferred while a red flag is unresolved: {lead.label} ({lead.urgency}), "
             f"{lead.action}",
-            lead.source,
-            rank=0,  # the red flag is the reason a physician needs to see first
+            lead.source + [s for s in deferral.source if s not in lead.source],
         )
-        # New medicines wait too: an NSAID can mask the fever of a spinal infection, and a
-        # sedative can blur a neurological examination that is about to be repeated.
-        deferred_tracks = {"rehabilitation", "medication"} | (
-            {"behavioral"} if lead.urgency == "emergency" else set()
-        )
-        for tid, t in kb.treatments.items():
-            if t.routine and t.track in deferred_tracks:
-                blocked.append(
-                    Blocked(
-                        0,
-                        f"Deferred until the red flag is resolved: {lead.label} ({lead.urgency})",
-                        {tid},
-                    )
-                )
+        blocked.append(Blocked(0, DEFERRED, members, deferral=True))
     return avoid, sorted(blocked, key=lambda b: b.rank), deferred_reason
+
+
+DEFERRED = "Deferred until the red flag is resolved"
+
+
+def _deferred_text(kb: KnowledgeBase, lead: RedFlag, labels: list[str]) -> str:
+    """The deferral said once: what waits, and (under an urgent flag) what goes on."""
+    waiting = ", ".join(labels) if labels else "procedures"
+    text = f" Deferred until the flag is resolved: {waiting}."
+    if lead.urgency == "emergency":
+        return text + " Only the referral and analgesia for the journey go ahead now."
+    return text + " Analgesia, activity advice and the safety net go on meanwhile."
 
 
 def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
@@ -202,6 +207,7 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
         avoided |= entry.members
     tracks: dict[Track, list[tuple[int, int, TrackItem]]] = {t: [] for t in TRACKS}
     ordered = sorted(enumerate(kb.treatments.items()), key=lambda e: (e[1][1].order, e[0]))
+    deferred_labels: list[str] = []
     for index, (tid, t) in ordered:
         holds, used = evaluate(t.when, facts)
         if not holds or not _procedure_gate(t, facts):
@@ -210,8 +216,13 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
             continue  # already on it: the record's medication list carries it
         if tid in avoided:
             if tid not in avoid:
-                reason = next(b.reason for b in blocked if tid in b.members)
-                avoid.setdefault(tid, _Avoidance()).add(reason, t.source)
+                reason = next(
+                    (b.reason for b in blocked if tid in b.members and not b.deferral), None
+                )
+                if reason is None:
+                    deferred_labels.append(t.label)  # said once, in deferred_reason
+                else:
+                    avoid.setdefault(tid, _Avoidance()).add(reason, t.source)
             continue
         why = evidence_for(used, facts)
         rationale = t.rationale.strip()
@@ -252,6 +263,8 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
                 )
         elif "corticosteroid" in (kb.drugs[tid].classes if tid in kb.drugs else []):
             facts.add("steroid_planned", t.label)
+    if deferred_reason is not None:
+        deferred_reason += _deferred_text(kb, flags[0], deferred_labels)
     for item_id in avoid:
         facts.add(f"avoided:{item_id}", "; ".join(avoid[item_id].reasons))
     return PlanResult(

@@ -8,6 +8,46 @@ from painclinic.knowledge import KnowledgeBase
 from painclinic.model import URGENCY_RANK, RedFlag
 
 
+def _combine(kb: KnowledgeBase, facts: Facts, found: list[tuple[int, int, RedFlag]]) -> None:
+    """Flags add up: a combination that holds raises each flag it names to its urgency and
+    action, whatever that flag says alone (red_flags.yaml `combinations`)."""
+    if not kb.red_flag_combinations or not found:
+        return
+    # The combinations read the flags found alone; these facts are added again (with the final
+    # urgency) by find_red_flags, and Facts.add keeps the first text, so they are removed here.
+    added = []
+    for _, _, rf in found:
+        if f"red_flag:{rf.id}" not in facts:
+            added.append(f"red_flag:{rf.id}")
+            facts.add(f"red_flag:{rf.id}", f"{rf.label.lower()} ({rf.urgency} alone)")
+    try:
+        for combo in kb.red_flag_combinations:
+            holds, used = evaluate(combo.when, facts)
+            if not holds:
+                continue
+            why = "; ".join(evidence_for(used, facts))
+            for i, (rank, index, rf) in enumerate(found):
+                if rf.id not in combo.raises:
+                    continue
+                raised = URGENCY_RANK[combo.urgency] < rank
+                found[i] = (
+                    min(rank, URGENCY_RANK[combo.urgency]),
+                    index,
+                    rf.model_copy(
+                        update={
+                            "urgency": combo.urgency if raised else rf.urgency,
+                            "suggests": combo.suggests if raised else rf.suggests,
+                            "action": combo.action if raised else rf.action,
+                            "evidence": [*rf.evidence, f"{combo.label}: {why}"],
+                            "source": rf.source + [s for s in combo.source if s not in rf.source],
+                        }
+                    ),
+                )
+    finally:
+        for key in added:
+            facts.pop(key, None)
+
+
 def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
     found: list[tuple[int, int, RedFlag]] = []
     for index, (fid, flag) in enumerate(kb.red_flags.items()):
@@ -45,6 +85,7 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
                 ),
             )
         )
+    _combine(kb, facts, found)
     found.sort(key=lambda item: (item[0], item[1]))
     flags = [item[2] for item in found]
     for positive in flags:

@@ -442,6 +442,8 @@ def _assessment(a: Assessment, not_asked: list[str]) -> Section:
         s.para(text)
     if a.deferred_reason:
         s.para(a.deferred_reason, strong=True)
+    if a.safety_net:
+        s.para("Safety net (told to the patient): " + " ".join(a.safety_net), strong=True)
 
     m = a.mechanism
     s.heading("Mechanism")
