@@ -294,6 +294,8 @@ async def test_sidebar_mark_changes_after_answers_are_loaded() -> None:
                 "cancer_history",
                 "unexplained_weight_loss",
                 "night_pain",
+                "recent_infection",
+                "recent_spinal_procedure",
             ],
             False,
         )
