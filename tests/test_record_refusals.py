@@ -410,7 +410,9 @@ def test_a_bad_record_is_refused_naming_the_field_and_a_near_identical_one_loads
         load_visit(bad)
     message = caught.value.message()
     assert str(bad) in message and row.field in message, message
-    assert_clean(message, *([row.bad] if row.bad_echo_checked and len(row.bad) > 2 else []))
+    # the file's own path is ours (pytest-102 holds "-10"): look for echoes in the rest
+    said = message.replace(str(bad), "bad.yaml")
+    assert_clean(said, *([row.bad] if row.bad_echo_checked and len(row.bad) > 2 else []))
 
     assert load_visit(write(tmp_path, "good.yaml", row.build(row.good)))
     assert_assessable(row.build(row.good))
