@@ -206,3 +206,41 @@ def test_mechanism_checkpoints_and_safety_are_well_formed(data: dict[str, Any]) 
     assert all(c.date > a.visit.date for c in a.checkpoints)
     assert a.safety.mme_per_day >= 0 and a.safety.acetaminophen_mg_per_day >= 0
     assert all(x.reason for x in a.avoid)
+
+
+@COMMON
+@given(visits())
+def test_a_soon_flag_alone_defers_nothing_and_every_flag_has_a_safety_net(
+    data: dict[str, Any],
+) -> None:
+    """Weak flags (age, night pain alone) add a work-up and a safety net but defer nothing
+    (Downie 2013, Henschke 2009); every plan under a flag says what to come back for."""
+    a = assess(visit_from_data(data))
+    if a.red_flags:
+        assert a.safety_net
+    else:
+        assert a.safety_net == []
+    if a.red_flags and all(f.urgency == "soon" for f in a.red_flags):
+        assert a.deferred_reason is None
+        assert not any("red flag" in x.reason.lower() for x in a.avoid)
+
+
+@COMMON
+@given(visits())
+def test_deferral_is_graded_by_the_lead_flag(data: dict[str, Any]) -> None:
+    """Emergency: only the referral items and analgesia for the journey; urgent: analgesia
+    (other than systemic steroids) is never among what waits (red_flags.yaml deferral)."""
+    a = assess(visit_from_data(data))
+    if not a.red_flags:
+        return
+    lead = a.red_flags[0].urgency
+    keeps = set(KB.deferral.emergency_keeps)
+    if lead == "emergency":
+        for item in suggested(a):
+            assert not KB.treatments[item].routine or item in keeps, item
+    if lead == "urgent":
+        assert a.deferred_reason
+        waiting = a.deferred_reason.split("Deferred until the flag is resolved:", 1)[1]
+        for tid in ("acetaminophen", "topical_nsaid", "walking_program", "pain_education"):
+            assert f" {KB.treatments[tid].label}," not in waiting
+            assert f" {KB.treatments[tid].label}." not in waiting
