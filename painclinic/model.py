@@ -179,14 +179,6 @@ def field_at(path: str | Sequence[str | int], root: Any = None) -> Any | None:
     return unwrap(annotation)
 
 
-def model_fields_at(path: str | Sequence[str | int]) -> list[str]:
-    """The field names (aliases where set) of the model at a path; [] when it is no model."""
-    annotation = field_at(path)
-    if not is_model(annotation):
-        return []
-    return [f.alias or name for name, f in annotation.model_fields.items()]
-
-
 class Record(BaseModel):
     """Base for visit-record parts: unknown keys are errors, never silently ignored."""
 
