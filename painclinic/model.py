@@ -490,12 +490,31 @@ class DifferentialEntry(Out):
     source: list[str] = Field(default_factory=list)
 
 
+class Dose(Out):
+    """How to give a medication item (CONTRACT 5.2): from its label or guideline, sourced in
+    data/doses.yaml, with the adjustment this patient's kidneys, liver, age or drugs require."""
+
+    start: str
+    titrate: str = ""
+    max: str = ""
+    adjusted: str = ""  # empty when this patient needs no adjustment
+    source: list[str] = Field(default_factory=list)
+
+
+ItemOrder = Literal["first", "next", "if_needed"]
+
+
 class TrackItem(Out):
     id: str
     label: str
     rationale: str
     evidence_strength: str = ""
     source: list[str] = Field(default_factory=list)
+    # CONTRACT 5.2: `first` (in first_steps), `next` (if the first is not enough), `if_needed`.
+    order: ItemOrder = "if_needed"
+    choose_one: str | None = None  # items sharing a value are alternatives, not a combination
+    dose: Dose | None = None  # on every medication item
+    fit: str = ""  # why it suits this person, where context or preferences shaped it
 
 
 class Avoid(Out):
@@ -546,6 +565,24 @@ class Checkpoint(Out):
     track: str
     about: str
     rationale: str = ""
+    if_not: str = ""  # CONTRACT 5.2: the change of course if the aim is not met by then
+
+
+WorkupWhen = str  # "now", "same_day" or "if_no_better_by:YYYY-MM-DD"
+
+
+class WorkupItem(Out):
+    id: str
+    label: str
+    rationale: str
+    when: WorkupWhen = "now"
+    source: list[str] = Field(default_factory=list)
+
+
+class NotIndicated(Out):
+    id: str
+    reason: str
+    source: list[str] = Field(default_factory=list)
 
 
 class Assessment(Out):
@@ -565,6 +602,10 @@ class Assessment(Out):
     deferred_reason: str | None = None
     # What to come back for at once while a red flag stands (CONTRACT 5.5), one line per text.
     safety_net: list[str] = Field(default_factory=list)
+    # CONTRACT 5.2: two or three track item ids to start now, never two of one choose_one group.
+    first_steps: list[str] = Field(default_factory=list)
+    workup: list[WorkupItem] = Field(default_factory=list)
+    not_indicated: list[NotIndicated] = Field(default_factory=list)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

@@ -100,6 +100,47 @@ def unmet(expect: dict[str, Any], a: Assessment, visit_date: dt.date) -> list[st
                 if not ok:
                     got = [(c.about, (c.date - visit_date).days) for c in a.checkpoints]
                     problems.append(f"no checkpoint about {about} within {days} days (got {got})")
+        elif key == "first_steps_include":
+            for entry in want:
+                if not set(_alternatives(entry)) & set(a.first_steps):
+                    problems.append(f"first_steps: none of {entry} (got {a.first_steps})")
+        elif key == "first_steps_exclude":
+            track_of = {i: t for t, ids in suggested.items() for i in ids}
+            wrong = [s for s in a.first_steps if s in want or track_of.get(s) in want]
+            if wrong:
+                problems.append(f"first_steps should not hold {wrong} (excluded: {want})")
+        elif key == "workup":
+            got = [w.id for w in a.workup]
+            for entry in want:
+                if not set(_alternatives(entry)) & set(got):
+                    problems.append(f"workup: none of {entry} (got {got})")
+        elif key == "workup_when":
+            when = {w.id: w.when for w in a.workup}
+            for wid, level in want.items():
+                if not str(when.get(wid, "")).startswith(str(level)):
+                    problems.append(f"workup {wid}: want when {level}, got {when.get(wid)}")
+        elif key == "not_indicated":
+            got = [n.id for n in a.not_indicated]
+            missing = [i for i in want if i not in got]
+            if missing:
+                problems.append(f"not_indicated lacks {missing} (got {got})")
+        elif key == "dose_for":
+            dosed = {i.id for items in a.tracks.values() for i in items if i.dose and i.dose.start}
+            missing = [i for i in want if i not in dosed]
+            if missing:
+                problems.append(f"no dose.start for {missing}")
+        elif key == "urgency_at_least":
+            rank = {"soon": 0, "urgent": 1, "emergency": 2}
+            levels = {f.id: f.urgency for f in a.red_flags}
+            for fid, level in want.items():
+                if fid not in levels or rank[levels[fid]] < rank[level]:
+                    problems.append(
+                        f"urgency of {fid}: want at least {level}, got {levels.get(fid)}"
+                    )
+        elif key == "checkpoints_have_if_not":
+            bare = [c.about for c in a.checkpoints if not c.if_not.strip()]
+            if want and bare:
+                problems.append(f"checkpoints without if_not: {bare}")
         else:
             problems.append(f"unknown expect key {key!r}")
     return problems

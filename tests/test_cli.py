@@ -33,6 +33,9 @@ def test_assess_json_prints_the_contract_document() -> None:
         "checkpoints",
         "deferred_reason",
         "safety_net",
+        "first_steps",
+        "workup",
+        "not_indicated",
     ]
     assert doc["red_flags"][0]["urgency"] == "emergency"
     assert list(doc["tracks"]) == [
