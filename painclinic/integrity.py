@@ -87,6 +87,10 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"checkpoints.{cp.id}.when", cp.when
     for cid, context in kb.caution_contexts.items():
         yield f"drugs.caution_contexts.{cid}.when", context.when
+    for i, wrule in enumerate(kb.workup_rules):
+        yield f"workup.workup[{i}].when", wrule.when
+    for i, nrule in enumerate(kb.not_indicated_rules):
+        yield f"workup.not_indicated[{i}].when", nrule.when
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}.when", section.when
         for q in section.questions:
@@ -129,6 +133,10 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         yield f"facts.word_lists.{name}", words.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
+    for i, wrule in enumerate(kb.workup_rules):
+        yield f"workup.workup[{i}]", wrule.source
+    for i, nrule in enumerate(kb.not_indicated_rules):
+        yield f"workup.not_indicated[{i}]", nrule.source
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
@@ -418,6 +426,20 @@ READERS: dict[str, str] = {
     "KnowledgeBase.facts": "painclinic.engine",
     "KnowledgeBase.word_lists": "painclinic.engine.facts",
     "KnowledgeBase.checklist": "painclinic.notes.soap",
+    "KnowledgeBase.workup_tests": "painclinic.engine.workup",
+    "KnowledgeBase.workup_rules": "painclinic.engine.workup",
+    "KnowledgeBase.not_indicated_rules": "painclinic.engine.workup",
+    "WorkupTest.label": "painclinic.engine.workup",
+    "WorkupRule.id": "painclinic.engine.workup",
+    "WorkupRule.when": "painclinic.engine.workup",
+    "WorkupRule.timing": "painclinic.engine.workup",
+    "WorkupRule.days": "painclinic.engine.workup",
+    "WorkupRule.label": "painclinic.engine.workup",
+    "WorkupRule.rationale": "painclinic.engine.workup",
+    "WorkupRule.routine": "painclinic.engine.workup",
+    "NotIndicatedRule.id": "painclinic.engine.workup",
+    "NotIndicatedRule.when": "painclinic.engine.workup",
+    "NotIndicatedRule.reason": "painclinic.engine.workup",
 }
 
 # Fields kept for the people who edit data/, deliberately read by no code.

@@ -14,9 +14,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from painclinic.model import Track, Urgency
+from painclinic.model import Track, Urgency, WorkupId
 
 Expr = Any  # a fact id, or {all: [...]}, {any: [...]}, {not: expr}, {at_least: n, of: [...]}
 
@@ -208,6 +215,40 @@ class CheckpointDef(Entry):
     rationale: str = ""
 
 
+class WorkupTest(BaseModel):
+    """A CONTRACT 5.2 test id and how a note names it (data/workup.yaml `tests`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str
+
+
+class WorkupRule(Entry):
+    """When a test is ordered, how soon, and why (data/workup.yaml `workup`)."""
+
+    id: WorkupId
+    when: Expr
+    timing: Literal["same_day", "now", "if_no_better_by"]
+    days: int | None = Field(default=None, ge=1, le=400)  # only with if_no_better_by
+    label: str = ""  # what exactly to order, when it says more than the test's label
+    rationale: str
+    routine: bool = True  # waits while an emergency red flag stands
+
+    @model_validator(mode="after")
+    def _days_with_deferral(self) -> WorkupRule:
+        # A deferral without a date says nothing; a date on an order for now is a typo.
+        if (self.timing == "if_no_better_by") != (self.days is not None):
+            raise ValueError("give `days` with timing if_no_better_by, and only then")
+        return self
+
+
+class NotIndicatedRule(Entry):
+    """A test a clinician might reach for that is not indicated now (data/workup.yaml)."""
+
+    id: WorkupId
+    when: Expr
+    reason: str
+
+
 class Cutoff(BaseModel):
     model_config = ConfigDict(extra="forbid")
     at_least: float
@@ -355,6 +396,9 @@ class KnowledgeBase(BaseModel):
     facts: dict[str, FactDef]
     word_lists: dict[str, WordList]
     checklist: Checklist
+    workup_tests: dict[WorkupId, WorkupTest] = Field(default_factory=dict)
+    workup_rules: list[WorkupRule] = Field(default_factory=list)
+    not_indicated_rules: list[NotIndicatedRule] = Field(default_factory=list)
 
     def ids(self, vocab: str) -> list[str]:
         return list(self.vocab[vocab])
@@ -427,7 +471,7 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
     checklist = _with_red_flag_prompts(
         _parse("checklist.yaml", Checklist, section("checklist", "checklist")), red_flags
     )
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         version=str(section("meta", "version")),
         sha256=digest.hexdigest(),
         sources=sources,
@@ -455,7 +499,32 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         facts=mapping("facts", "facts", FactDef),
         word_lists=mapping("facts", "word_lists", WordList),
         checklist=checklist,
+        workup_tests=mapping("workup", "tests", WorkupTest),
+        workup_rules=listing("workup", "workup", WorkupRule),
+        not_indicated_rules=listing("workup", "not_indicated", NotIndicatedRule),
     )
+    _check_workup(kb)
+    return kb
+
+
+def _check_workup(kb: KnowledgeBase) -> None:
+    """Refuse a work-up rule that names a test without a label or a fact the engine can never
+    produce: such a rule would silently never order its test. (The other files' facts are
+    checked by `painclinic knowledge --check`; the work-up is checked here, at load.)"""
+    from painclinic.engine.expr import fact_names  # imported late: the engine imports us
+    from painclinic.integrity import fact_problem
+
+    rules: list[tuple[str, WorkupRule | NotIndicatedRule]] = [
+        *((f"workup[{i}]", r) for i, r in enumerate(kb.workup_rules)),
+        *((f"not_indicated[{i}]", r) for i, r in enumerate(kb.not_indicated_rules)),
+    ]
+    for where, rule in rules:
+        if rule.id not in kb.workup_tests:
+            raise KnowledgeError(f"workup.yaml {where}: test {rule.id!r} has no label in `tests`")
+        for fact in fact_names(rule.when):
+            problem = fact_problem(kb, fact)
+            if problem:
+                raise KnowledgeError(f"workup.yaml {where} ({rule.id}): {problem}")
 
 
 def _with_red_flag_prompts(checklist: Checklist, red_flags: dict[str, RedFlagDef]) -> Checklist:
