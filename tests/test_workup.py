@@ -334,7 +334,8 @@ def test_acetaminophen_over_the_maximum_with_alcohol_needs_liver_tests() -> None
 
 
 def test_a_fragility_fracture_risk_needs_bone_density() -> None:
-    a = assessed(patient={"age": 72, "comorbidities": ["osteoporosis"]}, history={"duration_weeks": 2})
+    osteoporosis = {"age": 72, "comorbidities": ["osteoporosis"]}
+    a = assessed(patient=osteoporosis, history={"duration_weeks": 2})
     assert "bone_density" in ids(a)
     assert "xray" in ids(a)
     assert "bone_density" not in ids(assessed(patient={"age": 72}))

@@ -62,7 +62,7 @@ def plan_workup(
 def _item(
     visit_date: dt.date, kb: KnowledgeBase, rule: WorkupRule, used: list[str], facts: Facts
 ) -> WorkupItem:
-    when = rule.timing
+    when: str = rule.timing
     if rule.timing == "if_no_better_by":
         when = f"if_no_better_by:{visit_date + dt.timedelta(days=rule.days or 0)}"
     why = evidence_for(used, facts)

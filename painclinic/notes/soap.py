@@ -30,6 +30,7 @@ from painclinic.model import (
 from painclinic.notes import labels as L
 from painclinic.notes.document import Builder, Document, Section
 from painclinic.notes.redaction import Redaction, age_words
+from painclinic.notes.workup_text import not_indicated_line, workup_line
 
 TITLE = "Pain clinic visit note (SOAP)"
 UNREVIEWED = (
@@ -544,6 +545,13 @@ def _plan(visit: Visit, a: Assessment) -> Section:
                 s.bullets([_suggestion(i) for i in track_items])
         if not listed:
             s.para("No track items suggested.")
+
+    if a.workup or a.not_indicated:
+        s.heading("Work-up")
+        if a.workup:
+            s.bullets([end(workup_line(w)) for w in a.workup])
+        if a.not_indicated:
+            s.para(not_indicated_line(a.not_indicated))
 
     if a.avoid:
         s.heading("Avoid")
