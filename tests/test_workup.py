@@ -354,3 +354,13 @@ def test_a_test_is_never_both_ordered_and_not_indicated(changes: dict[str, Any])
     for w in a.workup:
         assert w.rationale and w.source
         assert w.when in ("now", "same_day") or w.when.startswith("if_no_better_by:")
+
+
+def test_thunderclap_after_50_keeps_to_its_own_pathway() -> None:
+    head = {"region": "head", "headache_days_per_month": 2, "duration_weeks": 1}
+    a = assessed(patient={"age": 62}, history={**head, "red_flags": {"thunderclap_headache": True}})
+    assert when(a, "ct_head") == "same_day"
+    assert not {"mri_brain", "inflammatory_markers"} & set(ids(a))
+    new_after_50 = assessed(patient={"age": 62}, history=head)
+    assert when(new_after_50, "inflammatory_markers") == "same_day"  # giant cell arteritis
+    assert when(new_after_50, "mri_brain") == "now"
