@@ -364,3 +364,10 @@ def test_thunderclap_after_50_keeps_to_its_own_pathway() -> None:
     new_after_50 = assessed(patient={"age": 62}, history=head)
     assert when(new_after_50, "inflammatory_markers") == "same_day"  # giant cell arteritis
     assert when(new_after_50, "mri_brain") == "now"
+
+
+def test_no_pregnancy_test_for_a_neck_procedure() -> None:
+    woman = with_changes(CERVICAL_RADICULOPATHY, patient={"age": 30, "sex": "female"})
+    a = assessed(**woman)
+    assert "interlaminar_esi" in a.suggested_ids()
+    assert "pregnancy_test" not in ids(a)
