@@ -371,3 +371,22 @@ def test_no_pregnancy_test_for_a_neck_procedure() -> None:
     a = assessed(**woman)
     assert "interlaminar_esi" in a.suggested_ids()
     assert "pregnancy_test" not in ids(a)
+
+
+def test_claudication_or_earlier_surgery_is_not_nonspecific_back_pain() -> None:
+    claudication = {
+        "history": {
+            "radiation": ["buttock_thigh"],
+            "aggravating": ["walking"],
+            "relieving": ["sitting"],
+        }
+    }
+    assert "mri_spine" not in not_indicated(assessed(**claudication))
+    surgery = {"history": {"surgeries": [{"procedure": "lumbar_discectomy", "years_ago": 3}]}}
+    assert "mri_spine" not in not_indicated(assessed(**surgery))
+
+
+def test_nothing_is_called_not_needed_under_an_emergency() -> None:
+    ces = {"history": {"red_flags": {"bladder_dysfunction": True}}}
+    a = assessed(**with_changes(CERVICAL_RADICULOPATHY, **ces))
+    assert a.not_indicated == []

@@ -46,7 +46,8 @@ def plan_workup(
         for _, _, rule, used in sorted(chosen.values(), key=lambda c: (c[0][0], c[0][1], c[1]))
     ]
     not_indicated: dict[str, NotIndicated] = {}
-    for nrule in kb.not_indicated_rules:
+    # Under an emergency nothing is said about what not to order: the same-day pathway is all.
+    for nrule in [] if emergency else kb.not_indicated_rules:
         if nrule.id in chosen or nrule.id in not_indicated:
             continue
         if evaluate(nrule.when, facts)[0]:
