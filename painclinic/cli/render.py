@@ -90,7 +90,7 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
             tests.append(Padding(Text(w.rationale, style="dim"), (0, 0, 0, 4)))
         if a.not_indicated:
             tests.append(Text(not_indicated_line(a.not_indicated)))
-        parts.append(Panel(Group(*tests), title="Work-up"))
+        parts.append(Panel(Group(*tests), title="Work-up (suggestions; the physician orders)"))
 
     if a.avoid:
         avoid = Table.grid(padding=(0, 1))

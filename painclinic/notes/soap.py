@@ -547,7 +547,7 @@ def _plan(visit: Visit, a: Assessment) -> Section:
             s.para("No track items suggested.")
 
     if a.workup or a.not_indicated:
-        s.heading("Work-up")
+        s.heading("Work-up (suggested)")
         if a.workup:
             s.bullets([end(workup_line(w)) for w in a.workup])
         if a.not_indicated:

@@ -69,7 +69,7 @@ def diagnosis_renderable(a: Assessment) -> Stack:
 
     if a.workup or a.not_indicated:
         # After the differential: the tests that confirm or exclude it.
-        heading("Work-up")
+        heading("Work-up (suggested)")
         for w in a.workup:
             tag = Text(f"[{when_words(w.when)}] ", style="bold" if w.when == "same_day" else "")
             parts.append(hang(tag, Text(w.label, style="bold"), 2))
