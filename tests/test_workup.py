@@ -390,3 +390,14 @@ def test_nothing_is_called_not_needed_under_an_emergency() -> None:
     ces = {"history": {"red_flags": {"bladder_dysfunction": True}}}
     a = assessed(**with_changes(CERVICAL_RADICULOPATHY, **ces))
     assert a.not_indicated == []
+
+
+def test_the_same_day_infection_rule_keeps_in_step_with_the_red_flag_combination() -> None:
+    from painclinic.engine.expr import fact_names
+
+    kb = load_knowledge()
+    combo = next(c for c in kb.red_flag_combinations if c.id == "suspected_spinal_infection")
+    same_day = next(
+        r for r in kb.workup_rules if r.id == "blood_cultures" and r.timing == "same_day"
+    )
+    assert set(fact_names(combo.when)) <= set(fact_names(same_day.when))
