@@ -460,6 +460,9 @@ ALERT_ROWS = [
      {"patient": {"comorbidities": ["alcohol_use"], **meds(apap(6))}},
      {"patient": meds(apap(6))}),
     # CDC 2022: avoid concurrent opioids; an as-needed breakthrough dose is a plan said as such.
+    ("liver_acetaminophen", "liver_disease_with_3000_mg_vs_2000_mg", BASE,
+     {"patient": {"comorbidities": ["liver_disease"], **meds(apap(6))}},
+     {"patient": {"comorbidities": ["liver_disease"], **meds(apap(4))}}),
     ("duplicate_opioids", "tramadol_with_morphine_vs_morphine_with_prn_oxycodone", BASE,
      {"patient": meds(TRAMADOL, MORPHINE)},
      {"patient": meds(MORPHINE, {**OXY, "prn": True})}),
@@ -611,6 +614,16 @@ AVOID_ROWS = [
      {"patient": {"comorbidities": ["sleep_apnea"]}}, {}),
     ("sleep_apnea_sedatives", "acute_sciatica_with_copd_vs_without", S1_ON_IBUPROFEN,
      {"patient": {"comorbidities": ["copd"]}}, {}),
+    # FDA 2019: a gabapentinoid with a respiratory risk is started low, avoided only stacked.
+    ("sleep_apnea_sedative_stacking", "sleep_apnea_on_oxycodone_vs_sleep_apnea_alone", PSPS,
+     {"patient": {"comorbidities": ["sleep_apnea"], **meds(OXY)}},
+     {"patient": {"comorbidities": ["sleep_apnea"]}}),
+    # AASLD 2021: NSAIDs avoided in cirrhosis with ascites.
+    ("liver_disease_nsaid", "sciatica_with_liver_disease_vs_without", SCIATICA,
+     {"patient": {"comorbidities": ["liver_disease"]}}, {}),
+    # Duloxetine label 5.2: not with substantial alcohol use.
+    ("alcohol_duloxetine", "fibromyalgia_with_alcohol_use_vs_without", FIBROMYALGIA,
+     {"patient": {"comorbidities": ["alcohol_use"]}}, {}),
     ("serotonergic_current_duloxetine", "fibromyalgia_on_sertraline_vs_not", FIBROMYALGIA,
      {"patient": meds(SERTRALINE)}, {}),
     ("serotonergic_current_nortriptyline", "neuropathy_on_sertraline_vs_not", PSPS,
