@@ -405,7 +405,9 @@ def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
             r.relief_percent >= 50 and (r.weeks or 0) >= 26
         ):
             f.add("rfa_durable", text)
-        if r.intervention == "peripheral_nerve_block" and r.relief_percent >= 50:
+        if r.intervention in ("peripheral_nerve_block", "genicular_nerve_block") and (
+            r.relief_percent >= 50
+        ):
             f.add("genicular_block_positive", text)
 
 
