@@ -17,6 +17,7 @@ from painclinic.engine.plan import build_plan
 from painclinic.engine.reconcile import current_drug_alerts, taken_and_avoided
 from painclinic.engine.redflags import find_red_flags
 from painclinic.engine.scores import score_visit
+from painclinic.engine.sequence import sequence
 from painclinic.knowledge import KnowledgeBase, load_knowledge
 from painclinic.model import (
     Alert,
@@ -51,6 +52,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         facts, (kb.conditions[leading.id].mechanism, leading.label) if leading else None
     )
     plan = build_plan(kb, facts, red_flags)
+    first_steps = sequence(plan.tracks, kb, facts, visit)
     taken_avoided = taken_and_avoided(visit, kb, facts, plan.avoid_bases)
     alerts = []
     reconciling = []
@@ -93,6 +95,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         checkpoints=schedule(visit.visit.date, kb, facts),
         deferred_reason=plan.deferred_reason,
         safety_net=_safety_net(kb, red_flags),
+        first_steps=first_steps,
     )
     return assessment, facts
 
