@@ -160,7 +160,7 @@ def sequence(
                 take(tid)
                 break
         # One medicine: the best-supported the plan offers, then track order.
-        rank = {s: i for i, s in enumerate(policy.medicine_rank)}
+        rank: dict[str, int] = {s: i for i, s in enumerate(policy.medicine_rank)}
         meds = sorted(
             (tid for tid, e in entries.items() if e.track == "medication"),
             key=lambda t: (
