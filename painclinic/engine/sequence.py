@@ -59,8 +59,8 @@ def _groups(kb: KnowledgeBase, entries: dict[str, _Entry]) -> tuple[dict[str, st
             alternatives.add(other.id)
             _add_fit(
                 other,
-                f"Instead of {lead.label} if it is not tolerated or not enough ({group.label}; "
-                f"{group.say}).",
+                f"Instead of {lead.label} if it is not tolerated or not enough: {group.label}, "
+                f"{group.say}.",
             )
     return lead_of, alternatives
 
