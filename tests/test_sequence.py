@@ -41,7 +41,10 @@ RADICULOPATHY: dict[str, Any] = {
     },
     "exam": {
         "straight_leg_raise": {"left": "positive", "right": "negative"},
-        "motor": {"ankle_dorsiflexion": {"left": 4, "right": 5}, "great_toe_extension": {"left": 4, "right": 5}},
+        "motor": {
+            "ankle_dorsiflexion": {"left": 4, "right": 5},
+            "great_toe_extension": {"left": 4, "right": 5},
+        },
         "sensory": {"L5": {"left": "reduced", "right": "normal"}},
     },
     "imaging": [
@@ -174,3 +177,30 @@ def test_an_urgent_flag_leads_with_what_must_not_wait_and_no_procedure() -> None
     a = assess(load_visit(path))
     assert a.first_steps[0] == "urgent_mri"
     assert not [s for s in a.first_steps if track_of(a, s) == "interventional"]
+
+
+def test_the_note_leads_the_plan_with_first_steps_and_shows_alternatives_as_or() -> None:
+    from painclinic.notes import render
+
+    visit = load_visit(HERE / "cases" / "painful-diabetic-neuropathy-older-adult.yaml")
+    a = assess(visit)
+    text = render(visit, a, "md").decode()
+    plan = text[text.index("UNREVIEWED SUGGESTIONS") :]
+    labels = items(a)
+    assert "First steps: " in plan
+    assert plan.index("First steps: ") < plan.index("(suggested)")
+    assert f"{labels['gabapentin'].label} (first step)" in plan
+    assert f"- or {labels['pregabalin'].label}" in plan
+
+
+def test_the_cli_marks_first_steps_and_groups() -> None:
+    from rich.console import Console
+
+    from painclinic.cli.render import render_assessment
+
+    a = assess(load_visit(HERE / "cases" / "painful-diabetic-neuropathy-older-adult.yaml"))
+    console = Console(width=200, record=True)
+    console.print(render_assessment(a, "t"))
+    out = console.export_text()
+    assert "First steps: " in out
+    assert "choose one: gabapentinoid" in out
