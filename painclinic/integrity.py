@@ -94,6 +94,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
             yield f"checklist.{q.id}.when", q.when
     for name, question in kb.first_steps.procedure_questions:
         yield f"sequence.first_steps.procedure_questions.{name}.when", question.when
+    if kb.first_steps.topical_first is not None:
+        yield "sequence.first_steps.topical_first.when", kb.first_steps.topical_first.when
 
 
 def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
@@ -135,6 +137,8 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
     for gid, group in kb.choose_one.items():
         yield f"sequence.choose_one.{gid}", group.source
     yield "sequence.first_steps", kb.first_steps.source
+    if kb.first_steps.topical_first is not None:
+        yield "sequence.first_steps.topical_first", kb.first_steps.topical_first.source
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
@@ -242,6 +246,7 @@ def _sequence_problems(kb: KnowledgeBase) -> list[str]:
     named = [*policy.lead_now, *policy.emergency_only, *policy.companions]
     named += [p for partners in policy.companions.values() for p in partners]
     named += [policy.home_program] if policy.home_program else []
+    named += policy.topical_first.items if policy.topical_first else []
     out += [
         f"sequence.first_steps: unknown treatment {t!r}" for t in named if t not in kb.treatments
     ]
@@ -475,6 +480,9 @@ READERS: dict[str, str] = {
     "FirstStepPolicy.home_program": "painclinic.engine.sequence",
     "FirstStepPolicy.home_program_constraints": "painclinic.engine.sequence",
     "FirstStepPolicy.procedure_questions": "painclinic.engine.sequence",
+    "FirstStepPolicy.topical_first": "painclinic.engine.sequence",
+    "TopicalFirst.when": "painclinic.engine.sequence",
+    "TopicalFirst.items": "painclinic.engine.sequence",
     "KnowledgeBase.choose_one": "painclinic.engine.sequence",
     "KnowledgeBase.first_steps": "painclinic.engine.sequence",
 }

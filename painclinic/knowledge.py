@@ -178,6 +178,13 @@ class ProcedureQuestions(BaseModel):
     opens_window: ProcedureQuestion
 
 
+class TopicalFirst(Entry):
+    """When a topical medicine leads the medicine slot (data/sequence.yaml)."""
+
+    when: Expr
+    items: list[str]
+
+
 class FirstStepPolicy(Entry):
     """How many first steps, which tracks lead, and when a procedure may be one
     (data/sequence.yaml `first_steps`)."""
@@ -187,6 +194,7 @@ class FirstStepPolicy(Entry):
     lead_now: list[str]
     emergency_only: list[str]
     medicine_rank: list[Literal["strong", "moderate", "limited", "mixed", "consensus"]]
+    topical_first: TopicalFirst | None = None
     companions: dict[str, list[str]] = Field(default_factory=dict)
     fill: list[Track]
     home_program: str | None = None

