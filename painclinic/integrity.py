@@ -8,6 +8,7 @@ typo in data/ is caught by `painclinic knowledge --check` and by the test suite.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from painclinic import knowledge
 from painclinic.engine.expr import fact_names
 from painclinic.engine.facts import PREFIXES
 from painclinic.knowledge import KnowledgeBase
-from painclinic.model import SIDES, TRACKS, field_at
+from painclinic.model import SIDES, TRACKS, Context, field_at
 
 MECHANISMS = {"nociceptive", "neuropathic", "nociplastic", "mixed"}
 
@@ -95,6 +96,10 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"checklist.{section.id}.when", section.when
         for q in section.questions:
             yield f"checklist.{q.id}.when", q.when
+    for name, question in kb.first_steps.procedure_questions:
+        yield f"sequence.first_steps.procedure_questions.{name}.when", question.when
+    if kb.first_steps.topical_first is not None:
+        yield "sequence.first_steps.topical_first.when", kb.first_steps.topical_first.when
 
 
 def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
@@ -137,6 +142,11 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         yield f"workup.workup[{i}]", wrule.source
     for i, nrule in enumerate(kb.not_indicated_rules):
         yield f"workup.not_indicated[{i}]", nrule.source
+    for gid, group in kb.choose_one.items():
+        yield f"sequence.choose_one.{gid}", group.source
+    yield "sequence.first_steps", kb.first_steps.source
+    if kb.first_steps.topical_first is not None:
+        yield "sequence.first_steps.topical_first", kb.first_steps.topical_first.source
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
@@ -221,10 +231,42 @@ def problems(kb: KnowledgeBase) -> list[str]:
                     out.append(f"checklist.{q.id}: unknown choices {q.choices!r}")
             if q.red_flag and q.red_flag not in kb.red_flags:
                 out.append(f"checklist.{q.id}: unknown red flag {q.red_flag!r}")
+    out += _sequence_problems(kb)
     out += _fact_table_problems(kb)
     out += unread_field_problems()
     asked = {q.red_flag for s in kb.checklist.sections for q in s.questions if q.red_flag}
     out += [f"checklist: red flag {f!r} is never asked" for f in kb.red_flags if f not in asked]
+    return out
+
+
+def _sequence_problems(kb: KnowledgeBase) -> list[str]:
+    """data/sequence.yaml names only treatments that exist, each in at most one group."""
+    out: list[str] = []
+    seen: dict[str, str] = {}
+    for gid, group in kb.choose_one.items():
+        for m in group.members:
+            if m not in kb.treatments:
+                out.append(f"sequence.choose_one.{gid}: unknown treatment {m!r}")
+            elif m in seen:
+                out.append(f"sequence.choose_one.{gid}: {m!r} is already in group {seen[m]!r}")
+            seen[m] = gid
+    policy = kb.first_steps
+    named = [*policy.lead_now, *policy.emergency_only, *policy.companions]
+    named += [p for partners in policy.companions.values() for p in partners]
+    named += [policy.home_program] if policy.home_program else []
+    named += policy.topical_first.items if policy.topical_first else []
+    out += [
+        f"sequence.first_steps: unknown treatment {t!r}" for t in named if t not in kb.treatments
+    ]
+    listed = Context.model_fields["constraints"].annotation  # list[Literal[...]]
+    allowed = set(typing.get_args(typing.get_args(listed)[0]))
+    out += [
+        f"sequence.first_steps: unknown context constraint {c!r}"
+        for c in policy.home_program_constraints
+        if c not in allowed
+    ]
+    if not 1 <= policy.least <= policy.most:
+        out.append("sequence.first_steps: least must be between 1 and most")
     return out
 
 
@@ -440,6 +482,31 @@ READERS: dict[str, str] = {
     "NotIndicatedRule.id": "painclinic.engine.workup",
     "NotIndicatedRule.when": "painclinic.engine.workup",
     "NotIndicatedRule.reason": "painclinic.engine.workup",
+    # data/sequence.yaml
+    "ChooseOneGroup.label": "painclinic.engine.sequence",
+    "ChooseOneGroup.members": "painclinic.engine.sequence",
+    "ChooseOneGroup.say": "painclinic.engine.sequence",
+    "ChooseOneGroup.why_first": "painclinic.engine.sequence",
+    "ProcedureQuestion.ask": "painclinic.engine.sequence",
+    "ProcedureQuestion.when": "painclinic.engine.sequence",
+    "ProcedureQuestions.anatomy_fits": "painclinic.engine.sequence",
+    "ProcedureQuestions.care_failed_or_blocking": "painclinic.engine.sequence",
+    "ProcedureQuestions.opens_window": "painclinic.engine.sequence",
+    "FirstStepPolicy.least": "painclinic.engine.sequence",
+    "FirstStepPolicy.most": "painclinic.engine.sequence",
+    "FirstStepPolicy.lead_now": "painclinic.engine.sequence",
+    "FirstStepPolicy.emergency_only": "painclinic.engine.sequence",
+    "FirstStepPolicy.medicine_rank": "painclinic.engine.sequence",
+    "FirstStepPolicy.companions": "painclinic.engine.sequence",
+    "FirstStepPolicy.fill": "painclinic.engine.sequence",
+    "FirstStepPolicy.home_program": "painclinic.engine.sequence",
+    "FirstStepPolicy.home_program_constraints": "painclinic.engine.sequence",
+    "FirstStepPolicy.procedure_questions": "painclinic.engine.sequence",
+    "FirstStepPolicy.topical_first": "painclinic.engine.sequence",
+    "TopicalFirst.when": "painclinic.engine.sequence",
+    "TopicalFirst.items": "painclinic.engine.sequence",
+    "KnowledgeBase.choose_one": "painclinic.engine.sequence",
+    "KnowledgeBase.first_steps": "painclinic.engine.sequence",
 }
 
 # Fields kept for the people who edit data/, deliberately read by no code.

@@ -161,6 +161,54 @@ class TreatmentDef(Entry):
     order: int = 50
 
 
+class ChooseOneGroup(Entry):
+    """Track items that are alternatives, never started together (data/sequence.yaml)."""
+
+    label: str
+    members: list[str] = Field(min_length=1)  # in the order to prefer
+    say: str  # the rule for moving on from the first
+    why_first: str = ""  # why the preferred order departs from track order, where it does
+
+
+class ProcedureQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ask: str
+    when: Expr
+
+
+class ProcedureQuestions(BaseModel):
+    """The seed article's three questions before a procedure, as rules over facts."""
+
+    model_config = ConfigDict(extra="forbid")
+    anatomy_fits: ProcedureQuestion
+    care_failed_or_blocking: ProcedureQuestion
+    opens_window: ProcedureQuestion
+
+
+class TopicalFirst(Entry):
+    """When a topical medicine leads the medicine slot (data/sequence.yaml)."""
+
+    when: Expr
+    items: list[str]
+
+
+class FirstStepPolicy(Entry):
+    """How many first steps, which tracks lead, and when a procedure may be one
+    (data/sequence.yaml `first_steps`)."""
+
+    least: int = Field(ge=1)
+    most: int = Field(ge=1)
+    lead_now: list[str]
+    emergency_only: list[str]
+    medicine_rank: list[Literal["strong", "moderate", "limited", "mixed", "consensus"]]
+    topical_first: TopicalFirst | None = None
+    companions: dict[str, list[str]] = Field(default_factory=dict)
+    fill: list[Track]
+    home_program: str | None = None
+    home_program_constraints: list[str] = Field(default_factory=list)
+    procedure_questions: ProcedureQuestions
+
+
 class AvoidRule(Entry):
     id: str
     when: Expr
@@ -399,6 +447,8 @@ class KnowledgeBase(BaseModel):
     workup_tests: dict[WorkupId, WorkupTest] = Field(default_factory=dict)
     workup_rules: list[WorkupRule] = Field(default_factory=list)
     not_indicated_rules: list[NotIndicatedRule] = Field(default_factory=list)
+    choose_one: dict[str, ChooseOneGroup]
+    first_steps: FirstStepPolicy
 
     def ids(self, vocab: str) -> list[str]:
         return list(self.vocab[vocab])
@@ -502,6 +552,10 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         workup_tests=mapping("workup", "tests", WorkupTest),
         workup_rules=listing("workup", "workup", WorkupRule),
         not_indicated_rules=listing("workup", "not_indicated", NotIndicatedRule),
+        choose_one=mapping("sequence", "choose_one", ChooseOneGroup),
+        first_steps=_parse(
+            "sequence.yaml first_steps", FirstStepPolicy, section("sequence", "first_steps")
+        ),
     )
     _check_workup(kb)
     return kb

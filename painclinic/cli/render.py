@@ -63,19 +63,30 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
     parts.append(Panel(dx, title="Working diagnosis"))
 
     tracks: list[RenderableType] = []
+    labels = {i.id: i.label for items in a.tracks.values() for i in items}
+    if a.first_steps:
+        first = Text("First steps: ", style="bold green")
+        first.append("; ".join(labels.get(i, i) for i in a.first_steps))
+        tracks.append(first)
     for track in TRACKS:
         items = a.tracks[track]
         tracks.append(Text(track.capitalize(), style="bold underline"))
         if not items:
             tracks.append(Text("  (nothing suggested)", style="dim"))
         for item in items:
-            line = Text("  + ")
+            # `1` a first step, `>` the planned next step, `+` if needed (CONTRACT 5.2)
+            line = Text({"first": "  1 ", "next": "  > "}.get(item.order, "  + "))
             line.append(item.label, style="bold")
             line.append(f"  [{item.id}]", style="cyan")
+            line.append(f"  {item.order.replace('_', ' ')}", style="green")
+            if item.choose_one:
+                line.append(f"  choose one: {item.choose_one.replace('_', ' ')}", style="magenta")
             if item.evidence_strength:
                 line.append(f"  evidence: {item.evidence_strength}", style="dim")
             tracks.append(line)
             tracks.append(Padding(Text(item.rationale, style="dim"), (0, 0, 0, 4)))
+            if item.fit:
+                tracks.append(Padding(Text(item.fit, style="italic"), (0, 0, 0, 4)))
     parts.append(Panel(Group(*tracks), title="Plan tracks (suggestions; the physician decides)"))
 
     if a.workup or a.not_indicated:
