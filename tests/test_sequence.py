@@ -230,3 +230,33 @@ def test_an_older_adult_starts_a_topical_before_a_systemic_medicine() -> None:
     assert "lidocaine_patch" in old.first_steps
     assert not {"gabapentin", "pregabalin"} & set(old.first_steps)
     assert "lidocaine_patch" not in young.first_steps or "gabapentin" not in items(young)
+
+
+def test_a_patient_on_gabapentin_is_not_offered_pregabalin_on_top() -> None:
+    # NeuPSIG 2015, FDA 2019: one gabapentinoid at a time; adjust the current one instead.
+    path = HERE / "cases" / "painful-diabetic-neuropathy-older-adult.yaml"
+    visit = load_visit(path)
+    visit.patient.age = 52  # under 65: no Beers sedative rule to hide the stacking
+    assert "pregabalin" in items(assess(visit))
+    on_gabapentin = visit.model_copy(deep=True)
+    from painclinic.model import Medication
+
+    on_gabapentin.patient.medications.append(Medication(drug="gabapentin", dose_mg=300, per_day=3))
+    assert "pregabalin" not in items(assess(on_gabapentin))
+
+
+def test_a_taken_medicine_the_risk_profile_rules_out_leaves_its_switch_open() -> None:
+    # Oral ibuprofen with CKD (Beers 2023): the topical NSAID is the switch, still offered.
+    a = assessed(
+        patient={
+            "age": 66,
+            "comorbidities": ["ckd"],
+            "medications": [{"drug": "ibuprofen", "dose_mg": 400, "per_day": 3}],
+        },
+        history={"region": "knee", "side": "right", "duration_weeks": 60},
+        exam={"tenderness": ["medial_joint_line"]},
+        imaging=[
+            {"modality": "xray", "finding": "osteoarthritis", "site": "knee", "side": "right"}
+        ],
+    )
+    assert "topical_nsaid" in items(a)
