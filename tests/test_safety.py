@@ -618,6 +618,13 @@ AVOID_ROWS = [
     ("sleep_apnea_sedative_stacking", "sleep_apnea_on_oxycodone_vs_sleep_apnea_alone", PSPS,
      {"patient": {"comorbidities": ["sleep_apnea"], **meds(OXY)}},
      {"patient": {"comorbidities": ["sleep_apnea"]}}),
+    # Vleeming 2008: pregnancy pelvic girdle pain: exercise, education, a belt; no injections.
+    ("pregnancy_pelvic_girdle_no_injections", "pelvic_girdle_pain_at_26_weeks_vs_not_pregnant",
+     BASE,
+     {"patient": {"sex": "female", "age": 31, "pregnant": True, "pregnancy_weeks": 26},
+      "exam": {"special_tests": {"thigh_thrust": {"right": "positive"}}}},
+     {"patient": {"sex": "female", "age": 31},
+      "exam": {"special_tests": {"thigh_thrust": {"right": "positive"}}}}),
     # AASLD 2021: NSAIDs avoided in cirrhosis with ascites.
     ("liver_disease_nsaid", "sciatica_with_liver_disease_vs_without", SCIATICA,
      {"patient": {"comorbidities": ["liver_disease"]}}, {}),
