@@ -127,6 +127,10 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"facts.{name}", fact.source
     for name, words in kb.word_lists.items():
         yield f"facts.word_lists.{name}", words.source
+    for name, threshold in kb.thresholds.items():
+        yield f"facts.thresholds.{name}", threshold.source
+    for name, lasting in kb.lasting_relief.items():
+        yield f"facts.lasting_relief.{name}", lasting.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
 
@@ -234,6 +238,11 @@ def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
         later = {n for n in fact_names(fact.when) if n in kb.facts and names.index(n) > i}
         later = {n for n in later if kb.facts[n].derived}
         out += [f"{where}: uses {n!r}, which is derived below it" for n in sorted(later)]
+    out += [
+        f"facts.lasting_relief.{name}: {name!r} is not a treatment"
+        for name in kb.lasting_relief
+        if name not in kb.treatments
+    ]
     for name, words in kb.word_lists.items():
         if words.vocab is None:
             continue
@@ -371,6 +380,8 @@ READERS: dict[str, str] = {
     "FactDef.source": "painclinic.engine",
     "WordList.words": "painclinic.engine.facts",
     "WordList.vocab": "painclinic.engine.facts",
+    "Threshold.value": "painclinic.engine.facts",
+    "LastingRelief.weeks": "painclinic.engine.facts",
     "Question.id": "painclinic.engine",
     "Question.prompt": "painclinic.notes.soap",
     "Question.field": "painclinic.checklist",
@@ -417,6 +428,8 @@ READERS: dict[str, str] = {
     "KnowledgeBase.caution_contexts": "painclinic.engine.medsafety",
     "KnowledgeBase.facts": "painclinic.engine",
     "KnowledgeBase.word_lists": "painclinic.engine.facts",
+    "KnowledgeBase.thresholds": "painclinic.engine.facts",
+    "KnowledgeBase.lasting_relief": "painclinic.engine.facts",
     "KnowledgeBase.checklist": "painclinic.notes.soap",
 }
 
@@ -424,6 +437,7 @@ READERS: dict[str, str] = {
 DOCUMENTATION: dict[str, str] = {
     "Source.year": "the year a reviewer dates a source by (range-checked by the tests)",
     "FactDef.means": "the glossary of the facts a rule may use, for the rule's author",
+    "Threshold.means": "what the number is, for the clinician reading data/facts.yaml",
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from painclinic.engine.expr import Facts, evaluate
 from painclinic.knowledge import FactDef, KnowledgeBase
-from painclinic.model import Visit
+from painclinic.model import Response, Visit
 
 LEG_RADIATION = ("buttock_thigh", "below_knee", "foot")
 SI_TESTS = ("distraction", "thigh_thrust", "compression", "gaenslen", "sacral_thrust")
@@ -47,6 +47,10 @@ PREFIXES: dict[str, str] = {
     "prior_failed_twice": "treatments*",
     "response_good": "treatments",
     "response_poor": "treatments",
+    "response_lasting": "treatments",
+    "response_brief": "treatments",
+    "relief_ongoing": "treatments*",
+    "prior_tried": "treatments*",
     "suggested": "treatments",
     "test": "vocab:special_tests",
     "gait": "vocab:gait",
@@ -75,8 +79,10 @@ def build_facts(visit: Visit, kb: KnowledgeBase) -> Facts:
     _patient_facts(visit, kb, f)
     _history_facts(visit, kb, f)
     _exam_facts(visit, kb, f)
-    _imaging_and_response_facts(visit, f)
+    _imaging_and_response_facts(visit, kb, f)
     _screen_facts(visit, kb, f)
+    _goal_facts(visit, f)
+    _esi_count_facts(visit, kb, f)
     _derived_facts(visit, kb, f)
     return f
 
@@ -259,6 +265,11 @@ def _treatment_history_facts(visit: Visit, f: Facts) -> None:
     tried: dict[str, int] = {}
     for t in h.prior_treatments:
         name = t.treatment.replace("_", " ")
+        f.add(f"prior_tried:{t.treatment}", f"{name} tried before")
+        if t.response == "ongoing":
+            # the relief from it still holds at this visit: not a reason to repeat it now
+            f.add(f"relief_ongoing:{t.treatment}", f"relief from {name} still holding")
+            f.add("relief_ongoing", f"relief from {name} still holding")
         if t.response == "failed":
             tried[t.treatment] = tried.get(t.treatment, 0) + t.times
             f.add(f"prior_failed:{t.treatment}", f"{name} did not help before")
@@ -377,7 +388,7 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"gait:{e.gait}", f"{e.gait.replace('_', ' ')} gait")
 
 
-def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
+def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     for img in visit.imaging:
         where = " ".join(x for x in (img.level, img.site, img.side, img.zone) if x)
         text = f"{img.modality.upper()}: {img.finding.replace('_', ' ')}" + (
@@ -393,6 +404,7 @@ def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
             f.add(f"response_good:{r.intervention}", text)
         else:
             f.add(f"response_poor:{r.intervention}", text)
+        _lasting_facts(r, kb, text, f)
         if r.intervention == "medial_branch_block":
             # Relief that lasts about as long as the local anaesthetic (lidocaine 1-2 h,
             # bupivacaine 3-6 h) is concordant; a day or more suggests a placebo or other effect.
@@ -407,6 +419,58 @@ def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
             f.add("rfa_durable", text)
         if r.intervention == "peripheral_nerve_block" and r.relief_percent >= 50:
             f.add("genicular_block_positive", text)
+
+
+def _relief_weeks(r: Response) -> float | None:
+    """How long the relief lasted, in weeks (hours when only those were recorded)."""
+    if r.weeks is not None:
+        return float(r.weeks)
+    if r.hours is not None:
+        return r.hours / (24 * 7)
+    return None
+
+
+def _lasting_facts(r: Response, kb: KnowledgeBase, text: str, f: Facts) -> None:
+    """Good relief (response_good) that lasted long enough to earn a repeat, or did not: the
+    repeat criterion is a duration per procedure (data/facts.yaml lasting_relief). Relief of
+    unrecorded length is neither: the repeat criterion asks for it documented."""
+    lasting = kb.lasting_relief.get(r.intervention)
+    weeks = _relief_weeks(r)
+    if lasting is None or weeks is None or f"response_good:{r.intervention}" not in f:
+        return
+    if weeks >= lasting.weeks:
+        f.add(f"response_lasting:{r.intervention}", f"{text} ({lasting.weeks:g} weeks or more)")
+    else:
+        f.add(f"response_brief:{r.intervention}", f"{text} (under {lasting.weeks:g} weeks)")
+
+
+def _goal_facts(visit: Visit, f: Facts) -> None:
+    """A goal's measure moving from its baseline toward its target: function is improving."""
+    for g in visit.goals:
+        if g.measure is None:
+            continue
+        now = visit.history.function.get(g.measure)
+        base, target = g.baseline, g.target
+        if not all(isinstance(v, float | int) for v in (base, target, now)):
+            continue  # a worded measure (work status) has no direction to read
+        assert isinstance(base, float | int) and isinstance(target, float | int)
+        assert isinstance(now, float | int)
+        if (now - base) * (target - base) > 0:
+            measure = g.measure.replace("_", " ")
+            f.add("function_improving", f"{measure} {now:g}, from {base:g} toward {target:g}")
+
+
+def _esi_count_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    """Epidural steroid sessions on record, against the yearly cap. The record does not date
+    earlier injections, so the count is what it holds (prior treatments' `times`, or the
+    responses recorded, whichever is more) and the rule asks for the dates to be checked."""
+    esi = set(kb.word_lists["epidural_steroid_injections"].words)
+    prior = sum(t.times for t in visit.history.prior_treatments if t.treatment in esi)
+    responses = sum(1 for r in visit.responses if r.intervention in esi)
+    sessions = max(prior, responses)
+    cap = kb.thresholds["esi_sessions_per_year"].value
+    if sessions >= cap:
+        f.add("esi_sessions_at_cap", f"{sessions} epidural steroid injections on record")
 
 
 def _screen_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
