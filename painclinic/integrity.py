@@ -224,6 +224,28 @@ def problems(kb: KnowledgeBase) -> list[str]:
     return out
 
 
+def _engine_name_problems(kb: KnowledgeBase) -> list[str]:
+    """Every threshold and word list engine/facts.py reads by name is in data/facts.yaml, and
+    every ablation it reads durability for has a lasting_relief entry: a missing one would
+    fail mid-assessment, not at load."""
+    text = _module_source("painclinic.engine.facts") or ""
+    out = [
+        f"facts.thresholds: {name!r} is read by engine/facts.py but not defined"
+        for name in sorted(set(re.findall(r'_n\(kb, "(\w+)"\)', text)) - set(kb.thresholds))
+    ]
+    out += [
+        f"facts.word_lists: {name!r} is read by engine/facts.py but not defined"
+        for name in sorted(set(re.findall(r'_words\(kb, "(\w+)"\)', text)) - set(kb.word_lists))
+    ]
+    rfa = kb.word_lists.get("rfa_interventions")
+    out += [
+        f"facts.word_lists.rfa_interventions: {w!r} has no lasting_relief entry"
+        for w in (rfa.words if rfa else [])
+        if w not in kb.lasting_relief
+    ]
+    return out
+
+
 def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
     out: list[str] = []
     names = list(kb.facts)
@@ -238,6 +260,7 @@ def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
         later = {n for n in fact_names(fact.when) if n in kb.facts and names.index(n) > i}
         later = {n for n in later if kb.facts[n].derived}
         out += [f"{where}: uses {n!r}, which is derived below it" for n in sorted(later)]
+    out += _engine_name_problems(kb)
     out += [
         f"facts.lasting_relief.{name}: {name!r} is not a treatment"
         for name in kb.lasting_relief
