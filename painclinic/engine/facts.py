@@ -192,13 +192,15 @@ def _radiation_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     leg_regions = [None, *_words(kb, "radicular_leg_regions")]
     if set(_words(kb, "below_knee_radiation")) & set(radiation) and h.region in leg_regions:
         f.add("radicular_leg", "pain radiating below the knee")
-    if "arm_to_hand" in radiation or ("arm_above_elbow" in radiation and neuro_words):
+    to_hand = set(_words(kb, "hand_radiation")) & set(radiation)
+    upper_arm = set(_words(kb, "upper_arm_radiation")) & set(radiation)
+    if to_hand or (upper_arm and neuro_words):
         f.add("radicular_arm", "arm pain radiating toward the hand")
     headache_days = h.headache_days_per_month or 0
     if (
         h.region in _words(kb, "headache_regions")
         or headache_days > 0
-        or "occiput" in radiation
+        or set(_words(kb, "headache_radiation")) & set(radiation)
         or "comorbidity:migraine" in f
     ):
         f.add(
@@ -369,9 +371,9 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
             f.add("hypersensitivity_sign", f"{sign} on examination")
     for site in e.tenderness:
         f.add(f"tenderness:{site}", f"tender {site.replace('_', ' ')}")
-        if "paraspinal" in site:
+        if any(w in site for w in _words(kb, "paraspinal_sites")):
             f.add("paraspinal_tenderness", f"tender {site.replace('_', ' ')}")
-        if "joint_line" in site:
+        if any(w in site for w in _words(kb, "joint_line_sites")):
             f.add("joint_line_tenderness", f"tender {site.replace('_', ' ')}")
     for site in e.trigger_points:
         f.add(f"trigger_point:{site}", f"trigger point in {site.replace('_', ' ')}")
