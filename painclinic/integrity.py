@@ -136,6 +136,10 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"facts.{name}", fact.source
     for name, words in kb.word_lists.items():
         yield f"facts.word_lists.{name}", words.source
+    for name, threshold in kb.thresholds.items():
+        yield f"facts.thresholds.{name}", threshold.source
+    for name, lasting in kb.lasting_relief.items():
+        yield f"facts.lasting_relief.{name}", lasting.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
     for i, wrule in enumerate(kb.workup_rules):
@@ -270,6 +274,28 @@ def _sequence_problems(kb: KnowledgeBase) -> list[str]:
     return out
 
 
+def _engine_name_problems(kb: KnowledgeBase) -> list[str]:
+    """Every threshold and word list engine/facts.py reads by name is in data/facts.yaml, and
+    every ablation it reads durability for has a lasting_relief entry: a missing one would
+    fail mid-assessment, not at load."""
+    text = _module_source("painclinic.engine.facts") or ""
+    out = [
+        f"facts.thresholds: {name!r} is read by engine/facts.py but not defined"
+        for name in sorted(set(re.findall(r'_n\(kb, "(\w+)"\)', text)) - set(kb.thresholds))
+    ]
+    out += [
+        f"facts.word_lists: {name!r} is read by engine/facts.py but not defined"
+        for name in sorted(set(re.findall(r'_words\(kb, "(\w+)"\)', text)) - set(kb.word_lists))
+    ]
+    rfa = kb.word_lists.get("rfa_interventions")
+    out += [
+        f"facts.word_lists.rfa_interventions: {w!r} has no lasting_relief entry"
+        for w in (rfa.words if rfa else [])
+        if w not in kb.lasting_relief
+    ]
+    return out
+
+
 def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
     out: list[str] = []
     names = list(kb.facts)
@@ -284,6 +310,12 @@ def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
         later = {n for n in fact_names(fact.when) if n in kb.facts and names.index(n) > i}
         later = {n for n in later if kb.facts[n].derived}
         out += [f"{where}: uses {n!r}, which is derived below it" for n in sorted(later)]
+    out += _engine_name_problems(kb)
+    out += [
+        f"facts.lasting_relief.{name}: {name!r} is not a treatment"
+        for name in kb.lasting_relief
+        if name not in kb.treatments
+    ]
     for name, words in kb.word_lists.items():
         if words.vocab is None:
             continue
@@ -421,6 +453,8 @@ READERS: dict[str, str] = {
     "FactDef.source": "painclinic.engine",
     "WordList.words": "painclinic.engine.facts",
     "WordList.vocab": "painclinic.engine.facts",
+    "Threshold.value": "painclinic.engine.facts",
+    "LastingRelief.weeks": "painclinic.engine.facts",
     "Question.id": "painclinic.engine",
     "Question.prompt": "painclinic.notes.soap",
     "Question.field": "painclinic.checklist",
@@ -467,6 +501,8 @@ READERS: dict[str, str] = {
     "KnowledgeBase.caution_contexts": "painclinic.engine.medsafety",
     "KnowledgeBase.facts": "painclinic.engine",
     "KnowledgeBase.word_lists": "painclinic.engine.facts",
+    "KnowledgeBase.thresholds": "painclinic.engine.facts",
+    "KnowledgeBase.lasting_relief": "painclinic.engine.facts",
     "KnowledgeBase.checklist": "painclinic.notes.soap",
     "KnowledgeBase.workup_tests": "painclinic.engine.workup",
     "KnowledgeBase.workup_rules": "painclinic.engine.workup",
@@ -513,6 +549,7 @@ READERS: dict[str, str] = {
 DOCUMENTATION: dict[str, str] = {
     "Source.year": "the year a reviewer dates a source by (range-checked by the tests)",
     "FactDef.means": "the glossary of the facts a rule may use, for the rule's author",
+    "Threshold.means": "what the number is, for the clinician reading data/facts.yaml",
 }
 
 

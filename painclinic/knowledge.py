@@ -369,6 +369,20 @@ class WordList(Entry):
     vocab: str | None = None  # the vocab list the words come from, when they do
 
 
+class Threshold(Entry):
+    """A number an engine fact is built with (data/facts.yaml `thresholds:`)."""
+
+    value: float
+    means: str
+
+
+class LastingRelief(Entry):
+    """How long relief from a procedure must last to count as lasting (data/facts.yaml
+    `lasting_relief:`): the criterion for repeating it."""
+
+    weeks: float
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -443,6 +457,8 @@ class KnowledgeBase(BaseModel):
     caution_contexts: dict[str, CautionContext]
     facts: dict[str, FactDef]
     word_lists: dict[str, WordList]
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    lasting_relief: dict[str, LastingRelief] = Field(default_factory=dict)
     checklist: Checklist
     workup_tests: dict[WorkupId, WorkupTest] = Field(default_factory=dict)
     workup_rules: list[WorkupRule] = Field(default_factory=list)
@@ -548,6 +564,8 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         caution_contexts=mapping("drugs", "caution_contexts", CautionContext),
         facts=mapping("facts", "facts", FactDef),
         word_lists=mapping("facts", "word_lists", WordList),
+        thresholds=mapping("facts", "thresholds", Threshold),
+        lasting_relief=mapping("facts", "lasting_relief", LastingRelief),
         checklist=checklist,
         workup_tests=mapping("workup", "tests", WorkupTest),
         workup_rules=listing("workup", "workup", WorkupRule),

@@ -80,13 +80,26 @@ def test_a_positive_block_leads_to_the_ablation_and_no_second_block() -> None:
     assert "genicular_nerve_block" not in ids
 
 
-def test_an_ablation_still_holding_is_not_repeated_nor_followed_by_a_steroid_injection() -> None:
-    ids = suggested(
-        **FAILED_PT,
-        visit={"type": "follow_up"},
-        responses=[{"intervention": "genicular_rfa", "relief_percent": 70, "weeks": 36}],
+def test_after_a_lasting_ablation_only_the_repeat_is_offered() -> None:
+    # A successful RFA moves to "repeat when the effect wears off", never a new block or a
+    # steroid injection meanwhile (the review's problem 19).
+    a = assess(
+        visit_from_data(
+            merge(
+                copy.deepcopy(KNEE),
+                {
+                    **FAILED_PT,
+                    "visit": {"type": "follow_up"},
+                    "responses": [
+                        {"intervention": "genicular_rfa", "relief_percent": 70, "weeks": 36}
+                    ],
+                },
+            )
+        )
     )
-    assert not {"genicular_rfa", "genicular_nerve_block", "intra_articular_steroid"} & ids
+    ids = {i.id: i for items in a.tracks.values() for i in items}
+    assert not {"genicular_nerve_block", "intra_articular_steroid"} & set(ids)
+    assert "when the pain returns" in ids["genicular_rfa"].rationale
 
 
 def test_seed_case_3_still_has_the_ablation_its_article_describes() -> None:
