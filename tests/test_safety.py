@@ -640,6 +640,12 @@ AVOID_ROWS = [
       "exam": {"special_tests": {"thigh_thrust": {"right": "positive"}}}},
      {"patient": {"sex": "female", "age": 31},
       "exam": {"special_tests": {"thigh_thrust": {"right": "positive"}}}}),
+    # The seed article, NeuPSIG 2015: a working medicine is continued, not joined by another.
+    ("working_regimen", "gabapentin_50_percent_vs_20_percent", PSPS,
+     {"patient": meds(GABAPENTIN), "visit": {"type": "follow_up"},
+      "responses": [{"intervention": "gabapentin", "relief_percent": 50, "weeks": 12}]},
+     {"patient": meds(GABAPENTIN), "visit": {"type": "follow_up"},
+      "responses": [{"intervention": "gabapentin", "relief_percent": 20, "weeks": 12}]}),
     # AASLD 2021: NSAIDs avoided in cirrhosis with ascites.
     ("liver_disease_nsaid", "sciatica_with_liver_disease_vs_without", SCIATICA,
      {"patient": {"comorbidities": ["liver_disease"]}}, {}),

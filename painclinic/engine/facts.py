@@ -389,6 +389,12 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"gait:{e.gait}", f"{e.gait.replace('_', ' ')} gait")
 
 
+def _taken_treatments(visit: Visit, kb: KnowledgeBase) -> set[str]:
+    """The track items the medication list holds (a drug, or its class item: ibuprofen is
+    oral_nsaid)."""
+    return {kb.drugs[m.drug].treatment or m.drug for m in visit.patient.medications}
+
+
 def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     for img in visit.imaging:
         where = " ".join(x for x in (img.level, img.site, img.side, img.zone) if x)
@@ -404,6 +410,11 @@ def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> No
         good = r.relief_percent >= _n(kb, "good_relief_percent")
         if good:
             f.add(f"response_good:{r.intervention}", text)
+            treatment = kb.treatments.get(r.intervention)
+            if treatment is not None and treatment.track == "medication" and (
+                r.intervention in _taken_treatments(visit, kb)
+            ):
+                f.add("medicine_working", text + ", still taken")
         else:
             f.add(f"response_poor:{r.intervention}", text)
         _lasting_facts(r, kb, text, f)
