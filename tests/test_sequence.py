@@ -161,7 +161,11 @@ def test_constraints_on_clinic_visits_lead_with_the_home_programme() -> None:
 
 
 def test_topical_nsaid_comes_before_oral_for_knee_osteoarthritis() -> None:
-    a = assess(load_visit(HERE / "cases" / "knee-oa-oral-nsaid-suggestable.yaml"))
+    visit = load_visit(HERE / "cases" / "knee-oa-oral-nsaid-suggestable.yaml")
+    tried = assess(visit)  # the topical gave partial relief before: the oral one leads now
+    assert items(tried)["oral_nsaid"].order == "first"
+    visit.history.prior_treatments = []
+    a = assess(visit)
     by_id = items(a)
     assert by_id["topical_nsaid"].choose_one == by_id["oral_nsaid"].choose_one == "nsaid_route"
     assert "oral_nsaid" not in a.first_steps
@@ -260,3 +264,30 @@ def test_a_taken_medicine_the_risk_profile_rules_out_leaves_its_switch_open() ->
         ],
     )
     assert "topical_nsaid" in items(a)
+
+
+def test_a_group_member_tried_without_help_yields_the_lead_to_an_untried_one() -> None:
+    # Repeat only what worked (the seed): two steroid injections with brief partial relief
+    # hand the lead to the diagnostic genicular block; without them the steroid leads.
+    knee: dict[str, Any] = {
+        "patient": {"age": 66},
+        "history": {
+            "region": "knee",
+            "side": "right",
+            "duration_weeks": 150,
+            "pain": {"now": 7, "worst": 9, "least": 4},
+            "function": {"walking_minutes": 10},
+            "prior_treatments": [{"treatment": "physical_therapy", "response": "failed"}],
+        },
+        "exam": {"tenderness": ["medial_joint_line"]},
+        "imaging": [
+            {"modality": "xray", "finding": "osteoarthritis", "site": "knee", "side": "right"}
+        ],
+    }
+    fresh = items(assessed(**knee))
+    assert fresh["intra_articular_steroid"].order == "first"
+    tried = {"treatment": "intra_articular_steroid", "response": "partial", "times": 2}
+    knee["history"]["prior_treatments"].append(tried)
+    after = items(assessed(**knee))
+    assert after["genicular_nerve_block"].order == "first"
+    assert after["intra_articular_steroid"].order != "first"

@@ -34,15 +34,24 @@ def _add_fit(item: TrackItem, text: str) -> None:
     item.fit = f"{item.fit} {text}".strip() if item.fit else text
 
 
-def _groups(kb: KnowledgeBase, entries: dict[str, _Entry]) -> tuple[dict[str, str], set[str]]:
+def _tried_without_help(tid: str, facts: Facts) -> bool:
+    return f"prior_tried:{tid}" in facts and f"prior_helped:{tid}" not in facts
+
+
+def _groups(
+    kb: KnowledgeBase, entries: dict[str, _Entry], facts: Facts
+) -> tuple[dict[str, str], set[str]]:
     """Mark every group the plan offers twice or more; returns each member's group lead and
-    the set of non-leads (alternatives)."""
+    the set of non-leads (alternatives). A member already tried without clear help yields the
+    lead to one not yet tried (repeat only what worked: the seed article)."""
     lead_of: dict[str, str] = {}
     alternatives: set[str] = set()
     for gid, group in kb.choose_one.items():
         present = [m for m in group.members if m in entries and m not in lead_of]
         if len(present) < 2:
             continue  # a group of one is no choice
+        present.sort(key=lambda m: _tried_without_help(m, facts))  # stable: preference kept
+        preferred = present[0] == next(m for m in group.members if m in present)
         lead = entries[present[0]].item
         others = [entries[m].item for m in present[1:]]
         lead.choose_one = gid
@@ -50,7 +59,16 @@ def _groups(kb: KnowledgeBase, entries: dict[str, _Entry]) -> tuple[dict[str, st
             lead,
             f"Start one ({group.label}): {lead.label}, or "
             f"{' or '.join(o.label for o in others)}; {group.say}."
-            + (f" First because {group.why_first.strip()}." if group.why_first else ""),
+            + (
+                f" First because {group.why_first.strip()}."
+                if group.why_first and preferred
+                else ""
+            )
+            + (
+                ""
+                if preferred
+                else " First because the others were tried before without clear help."
+            ),
         )
         lead_of[lead.id] = lead.id
         for other in others:
@@ -97,7 +115,7 @@ def sequence(
     for track in TRACKS:
         for item in tracks.get(track, []):
             entries[item.id] = _Entry(track, item, len(entries))
-    lead_of, alternatives = _groups(kb, entries)
+    lead_of, alternatives = _groups(kb, entries, facts)
     prefs = visit.patient.preferences or Preferences()
     constraints = visit.patient.context.constraints if visit.patient.context else []
     emergency = "red_flag_emergency" in facts
