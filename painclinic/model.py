@@ -500,6 +500,17 @@ class Dose(Out):
     adjusted: str = ""  # empty when this patient needs no adjustment
     source: list[str] = Field(default_factory=list)
 
+    def summary(self) -> str:
+        """The dose as one compact line (notes, CLI and app all show it the same way); the
+        patient's own adjustment comes first, since that is what changes the prescription."""
+        parts = [f"For this patient: {self.adjusted}"] if self.adjusted else []
+        parts.append(f"Start {self.start}")
+        if self.titrate:
+            parts.append(f"titrate: {self.titrate}")
+        if self.max:
+            parts.append(f"max {self.max}")
+        return "; ".join(parts) + "."
+
 
 ItemOrder = Literal["first", "next", "if_needed"]
 
