@@ -1,0 +1,169 @@
+"""Doses on medication items (CONTRACT 5.2 `dose`, data/doses.yaml, engine/doses.py).
+
+Each adjustment band is tested with a patient it fits and a similar one it does not.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from painclinic import assess, load_visit
+from painclinic.integrity import problems
+from painclinic.knowledge import KnowledgeError, load_knowledge
+from painclinic.model import Assessment, Dose
+from painclinic.validation import visit_from_data
+from tests.builders import merge
+
+HERE = Path(__file__).resolve().parent
+OWN = HERE / "cases"
+SHARED = HERE.parent.parent / "shared" / "cases"
+TREATMENTS = yaml.safe_load((HERE.parent / "data" / "treatments.yaml").read_text())["treatments"]
+MEDICATION = sorted(t for t, v in TREATMENTS.items() if v["track"] == "medication")
+
+
+def _case(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((OWN / name).read_text())
+    data.pop("expect", None)
+    return data
+
+
+# Painful diabetic neuropathy at 71 (gabapentin, pregabalin, duloxetine); made 40 below.
+PDN = _case("painful-diabetic-neuropathy-older-adult.yaml")
+# Knee OA at 55 with acetaminophen suggested.
+KNEE = _case("knee-oa-oral-nsaid-suggestable.yaml")
+
+
+def _assess(base: dict[str, Any], changes: dict[str, Any]) -> Assessment:
+    return assess(visit_from_data(merge(base, changes), source="<test visit>"))
+
+
+def _dose(a: Assessment, item: str) -> Dose:
+    found = next((i for i in a.tracks["medication"] if i.id == item), None)
+    assert found is not None, f"{item} not suggested: {[i.id for i in a.tracks['medication']]}"
+    assert found.dose is not None
+    return found.dose
+
+
+def _cases() -> list[Path]:
+    own = sorted(OWN.glob("*.yaml"))
+    return own + (sorted(SHARED.glob("*.yaml")) if SHARED.is_dir() else [])
+
+
+def test_every_medication_treatment_has_a_dose() -> None:
+    kb = load_knowledge()
+    assert MEDICATION and sorted(kb.doses) == MEDICATION
+    assert not [p for p in problems(kb) if "dose" in p]
+    for tid in MEDICATION:
+        entry = kb.doses[tid]
+        assert entry.start and entry.max and entry.source, tid
+        assert all(s in kb.sources for s in entry.source), tid
+
+
+def test_a_dose_for_an_unknown_treatment_is_refused(tmp_path: Path) -> None:
+    data = HERE.parent / "data"
+    for f in data.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    doses = yaml.safe_load((data / "doses.yaml").read_text())
+    doses["doses"]["gabapentine"] = copy.deepcopy(doses["doses"]["gabapentin"])
+    (tmp_path / "doses.yaml").write_text(yaml.safe_dump(doses))
+    with pytest.raises(KnowledgeError, match="gabapentine"):
+        load_knowledge(str(tmp_path))
+
+
+def test_an_unknown_fact_in_an_adjustment_is_a_problem(tmp_path: Path) -> None:
+    data = HERE.parent / "data"
+    for f in data.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    doses = yaml.safe_load((data / "doses.yaml").read_text())
+    doses["doses"]["acetaminophen"]["adjust"][0]["when"] = "comorbidity:livr_disease"
+    (tmp_path / "doses.yaml").write_text(yaml.safe_dump(doses))
+    found = problems(load_knowledge(str(tmp_path)))
+    assert any("doses.acetaminophen" in p and "livr_disease" in p for p in found)
+
+
+@pytest.mark.parametrize("path", _cases(), ids=lambda p: p.stem)
+def test_every_medication_item_of_every_case_has_a_start_dose(path: Path) -> None:
+    a = assess(load_visit(path))
+    for item in a.tracks["medication"]:
+        assert item.dose is not None and item.dose.start, item.id
+        assert item.dose.summary().startswith(("Start", "For this patient")), item.id
+
+
+@pytest.mark.parametrize(
+    ("crcl", "gabapentin", "pregabalin"),
+    [
+        (25, "CrCl 25 mL/min: 200-700 mg once daily", "CrCl 25 mL/min: 25-150 mg a day"),
+        (45, "CrCl 45 mL/min: 400-1400 mg a day in two doses", "CrCl 45 mL/min: 75-300 mg"),
+        (90, "CrCl 90 mL/min: 900-3600 mg a day", "CrCl 90 mL/min: 150-600 mg"),
+        (10, "CrCl 10 mL/min: 100-300 mg once daily", "CrCl 10 mL/min: 25-75 mg once daily"),
+    ],
+)
+def test_gabapentinoid_renal_band_follows_crcl(crcl: int, gabapentin: str, pregabalin: str) -> None:
+    a = _assess(PDN, {"patient": {"age": 40, "crcl_ml_min": crcl}})
+    for item, expected in (("gabapentin", gabapentin), ("pregabalin", pregabalin)):
+        adjusted = _dose(a, item).adjusted
+        assert adjusted.startswith(expected), adjusted
+        assert adjusted.count("mL/min:") == 1, adjusted  # one band, never two
+
+
+def test_no_renal_band_without_a_crcl() -> None:
+    a = _assess(PDN, {"patient": {"age": 40}})
+    for item in ("gabapentin", "pregabalin", "duloxetine"):
+        assert "CrCl" not in _dose(a, item).adjusted
+
+
+def test_band_edges_follow_the_label() -> None:
+    # Gabapentin 30-59 is one band, 60 the usual range; pregabalin 30 is in its 30-60 band.
+    assert "400-1400" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 30}}), "gabapentin").adjusted
+    assert "900-3600" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 60}}), "gabapentin").adjusted
+    assert "75-300" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 30}}), "pregabalin").adjusted
+
+
+def test_duloxetine_is_avoided_in_severe_renal_impairment_not_moderate() -> None:
+    severe = _assess(PDN, {"patient": {"age": 40, "crcl_ml_min": 25}})
+    assert "duloxetine" not in {i.id for i in severe.tracks["medication"]}
+    moderate = _dose(_assess(PDN, {"patient": {"age": 40, "crcl_ml_min": 45}}), "duloxetine")
+    assert "avoid" not in moderate.adjusted
+
+
+@pytest.mark.parametrize("comorbidity", ["liver_disease", "alcohol_use"])
+def test_liver_disease_or_alcohol_lowers_acetaminophen_to_2_g(comorbidity: str) -> None:
+    base = KNEE["patient"].get("comorbidities", [])
+    a = _assess(KNEE, {"patient": {"comorbidities": [*base, comorbidity]}})
+    adjusted = _dose(a, "acetaminophen").adjusted
+    assert "at most 2 g a day" in adjusted and "mixed" in adjusted
+    assert "apap_liver_consensus" in _dose(a, "acetaminophen").source
+
+
+def test_a_healthy_adult_gets_the_usual_acetaminophen_ceiling() -> None:
+    dose = _dose(_assess(KNEE, {}), "acetaminophen")
+    assert "2 g" not in dose.adjusted
+    assert "3 g" in dose.max and "4 g" in dose.max
+
+
+@pytest.mark.parametrize("item", ["gabapentin", "pregabalin"])
+def test_older_adult_starts_low_at_75_not_at_40(item: str) -> None:
+    old = _dose(_assess(PDN, {"patient": {"age": 75}}), item).adjusted
+    young = _dose(_assess(PDN, {"patient": {"age": 40}}), item).adjusted
+    assert "age 75: start at half the usual dose" in old
+    assert "half the usual dose" not in young
+
+
+def test_the_dose_reaches_the_assessment_json() -> None:
+    a = _assess(PDN, {"patient": {"age": 40, "crcl_ml_min": 25}})
+    item = next(i for i in a.model_dump(mode="json")["tracks"]["medication"] if i["id"] == "gabapentin")
+    assert item["dose"]["start"] == "100-300 mg at night"
+    assert item["dose"]["adjusted"].startswith("CrCl 25 mL/min")
+    assert "gabapentin_label" in item["dose"]["source"]
+
+
+def test_non_medication_items_carry_no_dose() -> None:
+    a = _assess(PDN, {})
+    for track, items in a.tracks.items():
+        if track != "medication":
+            assert all(i.dose is None for i in items), track
