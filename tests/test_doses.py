@@ -119,8 +119,12 @@ def test_no_renal_band_without_a_crcl() -> None:
 
 def test_band_edges_follow_the_label() -> None:
     # Gabapentin 30-59 is one band, 60 the usual range; pregabalin 30 is in its 30-60 band.
-    assert "400-1400" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 30}}), "gabapentin").adjusted
-    assert "900-3600" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 60}}), "gabapentin").adjusted
+    assert (
+        "400-1400" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 30}}), "gabapentin").adjusted
+    )
+    assert (
+        "900-3600" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 60}}), "gabapentin").adjusted
+    )
     assert "75-300" in _dose(_assess(PDN, {"patient": {"crcl_ml_min": 30}}), "pregabalin").adjusted
 
 
@@ -156,7 +160,9 @@ def test_older_adult_starts_low_at_75_not_at_40(item: str) -> None:
 
 def test_the_dose_reaches_the_assessment_json() -> None:
     a = _assess(PDN, {"patient": {"age": 40, "crcl_ml_min": 25}})
-    item = next(i for i in a.model_dump(mode="json")["tracks"]["medication"] if i["id"] == "gabapentin")
+    item = next(
+        i for i in a.model_dump(mode="json")["tracks"]["medication"] if i["id"] == "gabapentin"
+    )
     assert item["dose"]["start"] == "100-300 mg at night"
     assert item["dose"]["adjusted"].startswith("CrCl 25 mL/min")
     assert "gabapentin_label" in item["dose"]["source"]

@@ -478,7 +478,10 @@ def _suggestion(item: TrackItem) -> str:
     text = f"{item.label}."
     if item.evidence_strength:
         text += f" Evidence: {item.evidence_strength}."
-    return f"{text} Why: {end(item.rationale)}"
+    text = f"{text} Why: {end(item.rationale)}"
+    if item.dose is not None:  # every medication item (CONTRACT 5.2): how to give it
+        text += f" Dose: {item.dose.summary()}"
+    return text
 
 
 def _plan(visit: Visit, a: Assessment) -> Section:
