@@ -503,13 +503,15 @@ class Dose(Out):
     def summary(self) -> str:
         """The dose as one compact line (notes, CLI and app all show it the same way); the
         patient's own adjustment comes first, since that is what changes the prescription."""
-        parts = [f"For this patient: {self.adjusted}"] if self.adjusted else []
-        parts.append(f"Start {self.start}")
+        usual = [f"start {self.start}"]
         if self.titrate:
-            parts.append(f"titrate: {self.titrate}")
+            usual.append(f"titrate: {self.titrate}")
         if self.max:
-            parts.append(f"max {self.max}")
-        return "; ".join(parts) + "."
+            usual.append(f"max {self.max}")
+        line = "; ".join(usual) + "."
+        if self.adjusted:
+            return f"For this patient: {self.adjusted}. Usual: {line}"
+        return line[0].upper() + line[1:]
 
 
 ItemOrder = Literal["first", "next", "if_needed"]

@@ -91,7 +91,7 @@ def test_every_medication_item_of_every_case_has_a_start_dose(path: Path) -> Non
     a = assess(load_visit(path))
     for item in a.tracks["medication"]:
         assert item.dose is not None and item.dose.start, item.id
-        assert item.dose.summary().startswith(("Start", "For this patient")), item.id
+        assert item.dose.summary().startswith(("Start ", "For this patient: ")), item.id
 
 
 @pytest.mark.parametrize(
