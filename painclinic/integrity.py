@@ -433,6 +433,7 @@ READERS: dict[str, str] = {
     "DoseAdjustment.when": "painclinic.engine.doses",
     "DoseAdjustment.crcl_at_least": "painclinic.engine.doses",
     "DoseAdjustment.crcl_below": "painclinic.engine.doses",
+    "DoseAdjustment.crcl_unknown": "painclinic.engine.doses",
     "DoseAdjustment.age_at_least": "painclinic.engine.doses",
     "KnowledgeBase.facts": "painclinic.engine",
     "KnowledgeBase.word_lists": "painclinic.engine.facts",

@@ -258,6 +258,7 @@ class DoseAdjustment(Entry):
     when: Expr | None = None
     crcl_at_least: float | None = None
     crcl_below: float | None = None
+    crcl_unknown: bool = False  # only when no CrCl is recorded: a prompt to measure it
     age_at_least: int | None = None
 
 

@@ -173,3 +173,12 @@ def test_non_medication_items_carry_no_dose() -> None:
     for track, items in a.tracks.items():
         if track != "medication":
             assert all(i.dose is None for i in items), track
+
+
+def test_an_older_adult_without_a_crcl_is_asked_for_one_and_not_once_it_is_known() -> None:
+    unknown = _dose(_assess(PDN, {"patient": {"age": 75}}), "gabapentin").adjusted
+    known = _dose(_assess(PDN, {"patient": {"age": 75, "crcl_ml_min": 80}}), "gabapentin").adjusted
+    young = _dose(_assess(PDN, {"patient": {"age": 40}}), "gabapentin").adjusted
+    assert "no CrCl recorded" in unknown
+    assert "no CrCl recorded" not in known and known.startswith("CrCl 80 mL/min: 900-3600")
+    assert "no CrCl recorded" not in young

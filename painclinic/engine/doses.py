@@ -49,6 +49,8 @@ def attach_doses(
 def _holds(band: DoseAdjustment, facts: Facts, crcl: float | None, age: int | None) -> str | None:
     """The evidence in words when the band applies to this patient, else None."""
     words: list[str] = []
+    if band.crcl_unknown and crcl is not None:
+        return None
     if band.crcl_at_least is not None or band.crcl_below is not None:
         if crcl is None:
             return None  # a renal band needs a measured clearance, never a guess
