@@ -17,7 +17,7 @@ from painclinic.integrity import problems
 from painclinic.knowledge import KnowledgeError, load_knowledge
 from painclinic.model import Assessment, Dose
 from painclinic.validation import visit_from_data
-from tests.builders import merge
+from tests.builders import BASE, merge
 
 HERE = Path(__file__).resolve().parent
 OWN = HERE / "cases"
@@ -182,3 +182,47 @@ def test_an_older_adult_without_a_crcl_is_asked_for_one_and_not_once_it_is_known
     assert "no CrCl recorded" in unknown
     assert "no CrCl recorded" not in known and known.startswith("CrCl 80 mL/min: 900-3600")
     assert "no CrCl recorded" not in young
+
+
+ACUTE_SEVERE: dict[str, Any] = merge(
+    BASE,
+    {
+        "patient": {"age": 50, "comorbidities": ["ckd"]},
+        "history": {"duration_weeks": 3, "pain": {"now": 9, "worst": 9, "least": 6}},
+    },
+)
+FLUOXETINE = {"drug": "fluoxetine", "dose_mg": 20, "per_day": 1}
+LORAZEPAM = {"drug": "lorazepam", "dose_mg": 1, "per_day": 1}
+SERTRALINE = {"drug": "sertraline", "dose_mg": 50, "per_day": 1}
+
+
+def _meds(base: dict[str, Any], *meds: dict[str, Any]) -> dict[str, Any]:
+    return {"patient": {"medications": [*base["patient"].get("medications", []), *meds]}}
+
+
+def _with(base: dict[str, Any], comorbidity: str) -> dict[str, Any]:
+    return {"patient": {"comorbidities": [*base["patient"].get("comorbidities", []), comorbidity]}}
+
+
+# item, words of its band, base visit, changes where the band holds, changes where it does not
+BANDS = [
+    ("opioid_short_course", "CYP2D6 inhibitor", ACUTE_SEVERE,
+     _meds(ACUTE_SEVERE, FLUOXETINE), {}),
+    ("opioid_short_course", "tramadol at most 300 mg", ACUTE_SEVERE,
+     {"patient": {"age": 76}}, {"patient": {"age": 74}}),
+    ("opioid_short_course", "avoid with a benzodiazepine", ACUTE_SEVERE,
+     _meds(ACUTE_SEVERE, LORAZEPAM), {}),
+    ("opioid_short_course", "avoid morphine, codeine and tramadol ER", ACUTE_SEVERE,
+     {"patient": {"crcl_ml_min": 25}}, {"patient": {"crcl_ml_min": 30}}),
+    ("oral_nsaid", "proton pump inhibitor", KNEE, _meds(KNEE, SERTRALINE), {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("item", "words", "base", "holds", "quiet"), BANDS, ids=[f"{r[0]}:{r[1]}" for r in BANDS]
+)
+def test_each_band_shows_for_the_patient_it_fits_and_not_for_a_similar_one(
+    item: str, words: str, base: dict[str, Any], holds: dict[str, Any], quiet: dict[str, Any]
+) -> None:
+    assert words in _dose(_assess(base, holds), item).adjusted
+    assert words not in _dose(_assess(base, quiet), item).adjusted
