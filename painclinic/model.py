@@ -513,6 +513,14 @@ class Dose(Out):
             return f"For this patient: {self.adjusted}. Usual: {line}"
         return line[0].upper() + line[1:]
 
+    def brief(self) -> str:
+        """The start and this patient's adjustment only (the app's collapsed row): the
+        adjustment is what makes a usual dose unsafe, so it is never hidden."""
+        start = f"start {self.start}."
+        if self.adjusted:
+            return f"For this patient: {self.adjusted}. Usual {start}"
+        return start[0].upper() + start[1:]
+
 
 ItemOrder = Literal["first", "next", "if_needed"]
 

@@ -226,3 +226,17 @@ def test_each_band_shows_for_the_patient_it_fits_and_not_for_a_similar_one(
 ) -> None:
     assert words in _dose(_assess(base, holds), item).adjusted
     assert words not in _dose(_assess(base, quiet), item).adjusted
+
+
+def test_the_dose_reaches_the_note_and_the_app_rows() -> None:
+    from painclinic.notes import render
+    from painclinic.tui.widgets.assessment_pane import track_rows
+
+    visit = visit_from_data(merge(PDN, {"patient": {"crcl_ml_min": 25}}), source="<test visit>")
+    a = assess(visit)
+    note = " ".join(render(visit, a, "txt").decode().split())  # unwrapped
+    assert "Dose: For this patient: CrCl 25 mL/min: 200-700 mg once daily" in note
+    row = next(r for r in track_rows(a, None) if r.item_id == "gabapentin")
+    assert row.dose.startswith("For this patient: CrCl 25 mL/min: 200-700 mg once daily")
+    assert "titrate" not in row.dose and "titrate" in row.dose_detail
+    assert all(not r.dose for r in track_rows(a, None) if r.track != "medication")
