@@ -240,3 +240,72 @@ def test_the_dose_reaches_the_note_and_the_app_rows() -> None:
     assert row.dose.startswith("For this patient: CrCl 25 mL/min: 200-700 mg once daily")
     assert "titrate" not in row.dose and "titrate" in row.dose_detail
     assert all(not r.dose for r in track_rows(a, None) if r.track != "medication")
+
+
+def _satisfying(expr: Any) -> set[str]:
+    """Facts that make a simple rule hold (first branch of an `any`, nothing for a `not`)."""
+    if expr is None:
+        return set()
+    if isinstance(expr, str):
+        return {expr}
+    if isinstance(expr, list):
+        return set().union(*(_satisfying(e) for e in expr))
+    if "all" in expr:
+        return set().union(*(_satisfying(e) for e in expr["all"]))
+    if "any" in expr:
+        return _satisfying(expr["any"][0])
+    if "at_least" in expr:
+        return set().union(*(_satisfying(e) for e in expr["of"][: int(expr["at_least"])]))
+    return set()  # `not`: the negated facts are simply absent
+
+
+def _band_cases() -> list[tuple[str, int]]:
+    kb = load_knowledge()
+    return [(tid, i) for tid, d in kb.doses.items() for i in range(len(d.adjust))]
+
+
+@pytest.mark.parametrize(("tid", "index"), _band_cases(), ids=lambda v: str(v))
+def test_every_band_applies_to_a_patient_it_fits_and_not_to_one_without(
+    tid: str, index: int
+) -> None:
+    """Each band on its own (facts given directly): it shows, with its source, for a patient
+    who meets its conditions, and not for the same patient without them."""
+    from painclinic.engine.doses import attach_doses
+    from painclinic.engine.expr import Facts
+    from painclinic.model import TrackItem
+
+    kb = load_knowledge()
+    band = kb.doses[tid].adjust[index]
+    crcl = None
+    if band.crcl_at_least is not None or band.crcl_below is not None:
+        low = band.crcl_at_least if band.crcl_at_least is not None else 0
+        high = band.crcl_below if band.crcl_below is not None else low + 100
+        crcl = (low + high) / 2
+    age = band.age_at_least + 1 if band.age_at_least is not None else 40
+    fits = Facts({f: f.replace("_", " ") for f in _satisfying(band.when)})
+
+    def adjusted(facts: Facts, crcl_ml_min: float | None, years: int) -> str:
+        visit = visit_from_data(
+            merge(BASE, {"patient": {"age": years, "crcl_ml_min": crcl_ml_min}}), source="<t>"
+        )
+        items = [TrackItem(id=tid, label=tid, rationale="")]
+        attach_doses({"medication": items}, kb, facts, visit)
+        assert items[0].dose is not None and items[0].dose.start
+        if band.text in items[0].dose.adjusted:
+            assert set(band.source) <= set(items[0].dose.source)
+        return items[0].dose.adjusted
+
+    assert band.text in adjusted(fits, crcl, age)
+    # Without it: no facts, and the numbers moved outside the band (or unrecorded).
+    outside = None if band.crcl_unknown is False else 50.0
+    if band.crcl_at_least is not None:
+        outside = band.crcl_at_least - 1
+    elif band.crcl_below is not None:
+        outside = band.crcl_below + 1
+    if band.when is None and band.age_at_least is None and outside is None:
+        return
+    quiet_age = band.age_at_least - 1 if band.age_at_least is not None else 40
+    if band.when is not None:
+        assert band.text not in adjusted(Facts(), crcl, age)
+    if outside is not None or band.age_at_least is not None:
+        assert band.text not in adjusted(fits, outside if outside is not None else crcl, quiet_age)
