@@ -8,6 +8,7 @@ typo in data/ is caught by `painclinic knowledge --check` and by the test suite.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from painclinic import knowledge
 from painclinic.engine.expr import fact_names
 from painclinic.engine.facts import PREFIXES
 from painclinic.knowledge import KnowledgeBase
-from painclinic.model import SIDES, TRACKS, field_at
+from painclinic.model import SIDES, TRACKS, Context, field_at
 
 MECHANISMS = {"nociceptive", "neuropathic", "nociplastic", "mixed"}
 
@@ -87,6 +88,10 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"checkpoints.{cp.id}.when", cp.when
     for cid, context in kb.caution_contexts.items():
         yield f"drugs.caution_contexts.{cid}.when", context.when
+    for i, wrule in enumerate(kb.workup_rules):
+        yield f"workup.workup[{i}].when", wrule.when
+    for i, nrule in enumerate(kb.not_indicated_rules):
+        yield f"workup.not_indicated[{i}].when", nrule.when
     for tid, dose in kb.doses.items():
         for i, band in enumerate(dose.adjust):
             yield f"doses.{tid}.adjust[{i}].when", band.when
@@ -94,6 +99,10 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"checklist.{section.id}.when", section.when
         for q in section.questions:
             yield f"checklist.{q.id}.when", q.when
+    for name, question in kb.first_steps.procedure_questions:
+        yield f"sequence.first_steps.procedure_questions.{name}.when", question.when
+    if kb.first_steps.topical_first is not None:
+        yield "sequence.first_steps.topical_first.when", kb.first_steps.topical_first.when
 
 
 def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
@@ -131,8 +140,21 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
             yield f"facts.{name}", fact.source
     for name, words in kb.word_lists.items():
         yield f"facts.word_lists.{name}", words.source
+    for name, threshold in kb.thresholds.items():
+        yield f"facts.thresholds.{name}", threshold.source
+    for name, lasting in kb.lasting_relief.items():
+        yield f"facts.lasting_relief.{name}", lasting.source
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}", section.source
+    for i, wrule in enumerate(kb.workup_rules):
+        yield f"workup.workup[{i}]", wrule.source
+    for i, nrule in enumerate(kb.not_indicated_rules):
+        yield f"workup.not_indicated[{i}]", nrule.source
+    for gid, group in kb.choose_one.items():
+        yield f"sequence.choose_one.{gid}", group.source
+    yield "sequence.first_steps", kb.first_steps.source
+    if kb.first_steps.topical_first is not None:
+        yield "sequence.first_steps.topical_first", kb.first_steps.topical_first.source
     for tid, dose in kb.doses.items():
         for i, band in enumerate(dose.adjust):
             yield f"doses.{tid}.adjust[{i}]", band.source
@@ -222,10 +244,64 @@ def problems(kb: KnowledgeBase) -> list[str]:
                     out.append(f"checklist.{q.id}: unknown choices {q.choices!r}")
             if q.red_flag and q.red_flag not in kb.red_flags:
                 out.append(f"checklist.{q.id}: unknown red flag {q.red_flag!r}")
+    out += _sequence_problems(kb)
     out += _fact_table_problems(kb)
     out += unread_field_problems()
     asked = {q.red_flag for s in kb.checklist.sections for q in s.questions if q.red_flag}
     out += [f"checklist: red flag {f!r} is never asked" for f in kb.red_flags if f not in asked]
+    return out
+
+
+def _sequence_problems(kb: KnowledgeBase) -> list[str]:
+    """data/sequence.yaml names only treatments that exist, each in at most one group."""
+    out: list[str] = []
+    seen: dict[str, str] = {}
+    for gid, group in kb.choose_one.items():
+        for m in group.members:
+            if m not in kb.treatments:
+                out.append(f"sequence.choose_one.{gid}: unknown treatment {m!r}")
+            elif m in seen:
+                out.append(f"sequence.choose_one.{gid}: {m!r} is already in group {seen[m]!r}")
+            seen[m] = gid
+    policy = kb.first_steps
+    named = [*policy.lead_now, *policy.emergency_only, *policy.companions]
+    named += [p for partners in policy.companions.values() for p in partners]
+    named += [policy.home_program] if policy.home_program else []
+    named += policy.topical_first.items if policy.topical_first else []
+    out += [
+        f"sequence.first_steps: unknown treatment {t!r}" for t in named if t not in kb.treatments
+    ]
+    listed = Context.model_fields["constraints"].annotation  # list[Literal[...]]
+    allowed = set(typing.get_args(typing.get_args(listed)[0]))
+    out += [
+        f"sequence.first_steps: unknown context constraint {c!r}"
+        for c in policy.home_program_constraints
+        if c not in allowed
+    ]
+    if not 1 <= policy.least <= policy.most:
+        out.append("sequence.first_steps: least must be between 1 and most")
+    return out
+
+
+def _engine_name_problems(kb: KnowledgeBase) -> list[str]:
+    """Every threshold and word list engine/facts.py reads by name is in data/facts.yaml, and
+    every ablation it reads durability for has a lasting_relief entry: a missing one would
+    fail mid-assessment, not at load."""
+    text = _module_source("painclinic.engine.facts") or ""
+    out = [
+        f"facts.thresholds: {name!r} is read by engine/facts.py but not defined"
+        for name in sorted(set(re.findall(r'_n\(kb, "(\w+)"\)', text)) - set(kb.thresholds))
+    ]
+    out += [
+        f"facts.word_lists: {name!r} is read by engine/facts.py but not defined"
+        for name in sorted(set(re.findall(r'_words\(kb, "(\w+)"\)', text)) - set(kb.word_lists))
+    ]
+    rfa = kb.word_lists.get("rfa_interventions")
+    out += [
+        f"facts.word_lists.rfa_interventions: {w!r} has no lasting_relief entry"
+        for w in (rfa.words if rfa else [])
+        if w not in kb.lasting_relief
+    ]
     return out
 
 
@@ -243,6 +319,12 @@ def _fact_table_problems(kb: KnowledgeBase) -> list[str]:
         later = {n for n in fact_names(fact.when) if n in kb.facts and names.index(n) > i}
         later = {n for n in later if kb.facts[n].derived}
         out += [f"{where}: uses {n!r}, which is derived below it" for n in sorted(later)]
+    out += _engine_name_problems(kb)
+    out += [
+        f"facts.lasting_relief.{name}: {name!r} is not a treatment"
+        for name in kb.lasting_relief
+        if name not in kb.treatments
+    ]
     for name, words in kb.word_lists.items():
         if words.vocab is None:
             continue
@@ -380,6 +462,8 @@ READERS: dict[str, str] = {
     "FactDef.source": "painclinic.engine",
     "WordList.words": "painclinic.engine.facts",
     "WordList.vocab": "painclinic.engine.facts",
+    "Threshold.value": "painclinic.engine.facts",
+    "LastingRelief.weeks": "painclinic.engine.facts",
     "Question.id": "painclinic.engine",
     "Question.prompt": "painclinic.notes.soap",
     "Question.field": "painclinic.checklist",
@@ -437,13 +521,55 @@ READERS: dict[str, str] = {
     "DoseAdjustment.age_at_least": "painclinic.engine.doses",
     "KnowledgeBase.facts": "painclinic.engine",
     "KnowledgeBase.word_lists": "painclinic.engine.facts",
+    "KnowledgeBase.thresholds": "painclinic.engine.facts",
+    "KnowledgeBase.lasting_relief": "painclinic.engine.facts",
     "KnowledgeBase.checklist": "painclinic.notes.soap",
+    "KnowledgeBase.workup_tests": "painclinic.engine.workup",
+    "KnowledgeBase.workup_rules": "painclinic.engine.workup",
+    "KnowledgeBase.not_indicated_rules": "painclinic.engine.workup",
+    "WorkupTest.label": "painclinic.engine.workup",
+    "WorkupRule.id": "painclinic.engine.workup",
+    "WorkupRule.when": "painclinic.engine.workup",
+    "WorkupRule.timing": "painclinic.engine.workup",
+    "WorkupRule.days": "painclinic.engine.workup",
+    "WorkupRule.label": "painclinic.engine.workup",
+    "WorkupRule.rationale": "painclinic.engine.workup",
+    "WorkupRule.routine": "painclinic.engine.workup",
+    "NotIndicatedRule.id": "painclinic.engine.workup",
+    "NotIndicatedRule.when": "painclinic.engine.workup",
+    "NotIndicatedRule.reason": "painclinic.engine.workup",
+    # data/sequence.yaml
+    "ChooseOneGroup.label": "painclinic.engine.sequence",
+    "ChooseOneGroup.members": "painclinic.engine.sequence",
+    "ChooseOneGroup.say": "painclinic.engine.sequence",
+    "ChooseOneGroup.why_first": "painclinic.engine.sequence",
+    "ProcedureQuestion.ask": "painclinic.engine.sequence",
+    "ProcedureQuestion.when": "painclinic.engine.sequence",
+    "ProcedureQuestions.anatomy_fits": "painclinic.engine.sequence",
+    "ProcedureQuestions.care_failed_or_blocking": "painclinic.engine.sequence",
+    "ProcedureQuestions.opens_window": "painclinic.engine.sequence",
+    "FirstStepPolicy.least": "painclinic.engine.sequence",
+    "FirstStepPolicy.most": "painclinic.engine.sequence",
+    "FirstStepPolicy.lead_now": "painclinic.engine.sequence",
+    "FirstStepPolicy.emergency_only": "painclinic.engine.sequence",
+    "FirstStepPolicy.medicine_rank": "painclinic.engine.sequence",
+    "FirstStepPolicy.companions": "painclinic.engine.sequence",
+    "FirstStepPolicy.fill": "painclinic.engine.sequence",
+    "FirstStepPolicy.home_program": "painclinic.engine.sequence",
+    "FirstStepPolicy.home_program_constraints": "painclinic.engine.sequence",
+    "FirstStepPolicy.procedure_questions": "painclinic.engine.sequence",
+    "FirstStepPolicy.topical_first": "painclinic.engine.sequence",
+    "TopicalFirst.when": "painclinic.engine.sequence",
+    "TopicalFirst.items": "painclinic.engine.sequence",
+    "KnowledgeBase.choose_one": "painclinic.engine.sequence",
+    "KnowledgeBase.first_steps": "painclinic.engine.sequence",
 }
 
 # Fields kept for the people who edit data/, deliberately read by no code.
 DOCUMENTATION: dict[str, str] = {
     "Source.year": "the year a reviewer dates a source by (range-checked by the tests)",
     "FactDef.means": "the glossary of the facts a rule may use, for the rule's author",
+    "Threshold.means": "what the number is, for the clinician reading data/facts.yaml",
 }
 
 

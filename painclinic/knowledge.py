@@ -14,9 +14,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from painclinic.model import Track, Urgency
+from painclinic.model import Track, Urgency, WorkupId
 
 Expr = Any  # a fact id, or {all: [...]}, {any: [...]}, {not: expr}, {at_least: n, of: [...]}
 
@@ -154,6 +161,54 @@ class TreatmentDef(Entry):
     order: int = 50
 
 
+class ChooseOneGroup(Entry):
+    """Track items that are alternatives, never started together (data/sequence.yaml)."""
+
+    label: str
+    members: list[str] = Field(min_length=1)  # in the order to prefer
+    say: str  # the rule for moving on from the first
+    why_first: str = ""  # why the preferred order departs from track order, where it does
+
+
+class ProcedureQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ask: str
+    when: Expr
+
+
+class ProcedureQuestions(BaseModel):
+    """The seed article's three questions before a procedure, as rules over facts."""
+
+    model_config = ConfigDict(extra="forbid")
+    anatomy_fits: ProcedureQuestion
+    care_failed_or_blocking: ProcedureQuestion
+    opens_window: ProcedureQuestion
+
+
+class TopicalFirst(Entry):
+    """When a topical medicine leads the medicine slot (data/sequence.yaml)."""
+
+    when: Expr
+    items: list[str]
+
+
+class FirstStepPolicy(Entry):
+    """How many first steps, which tracks lead, and when a procedure may be one
+    (data/sequence.yaml `first_steps`)."""
+
+    least: int = Field(ge=1)
+    most: int = Field(ge=1)
+    lead_now: list[str]
+    emergency_only: list[str]
+    medicine_rank: list[Literal["strong", "moderate", "limited", "mixed", "consensus"]]
+    topical_first: TopicalFirst | None = None
+    companions: dict[str, list[str]] = Field(default_factory=dict)
+    fill: list[Track]
+    home_program: str | None = None
+    home_program_constraints: list[str] = Field(default_factory=list)
+    procedure_questions: ProcedureQuestions
+
+
 class AvoidRule(Entry):
     id: str
     when: Expr
@@ -206,6 +261,40 @@ class CheckpointDef(Entry):
     days: int = Field(ge=1, le=400)
     label: str
     rationale: str = ""
+
+
+class WorkupTest(BaseModel):
+    """A CONTRACT 5.2 test id and how a note names it (data/workup.yaml `tests`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str
+
+
+class WorkupRule(Entry):
+    """When a test is ordered, how soon, and why (data/workup.yaml `workup`)."""
+
+    id: WorkupId
+    when: Expr
+    timing: Literal["same_day", "now", "if_no_better_by"]
+    days: int | None = Field(default=None, ge=1, le=400)  # only with if_no_better_by
+    label: str = ""  # what exactly to order, when it says more than the test's label
+    rationale: str
+    routine: bool = True  # waits while an emergency red flag stands
+
+    @model_validator(mode="after")
+    def _days_with_deferral(self) -> WorkupRule:
+        # A deferral without a date says nothing; a date on an order for now is a typo.
+        if (self.timing == "if_no_better_by") != (self.days is not None):
+            raise ValueError("give `days` with timing if_no_better_by, and only then")
+        return self
+
+
+class NotIndicatedRule(Entry):
+    """A test a clinician might reach for that is not indicated now (data/workup.yaml)."""
+
+    id: WorkupId
+    when: Expr
+    reason: str
 
 
 class Cutoff(BaseModel):
@@ -302,6 +391,20 @@ class WordList(Entry):
     vocab: str | None = None  # the vocab list the words come from, when they do
 
 
+class Threshold(Entry):
+    """A number an engine fact is built with (data/facts.yaml `thresholds:`)."""
+
+    value: float
+    means: str
+
+
+class LastingRelief(Entry):
+    """How long relief from a procedure must last to count as lasting (data/facts.yaml
+    `lasting_relief:`): the criterion for repeating it."""
+
+    weeks: float
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -377,7 +480,14 @@ class KnowledgeBase(BaseModel):
     caution_contexts: dict[str, CautionContext]
     facts: dict[str, FactDef]
     word_lists: dict[str, WordList]
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    lasting_relief: dict[str, LastingRelief] = Field(default_factory=dict)
     checklist: Checklist
+    workup_tests: dict[WorkupId, WorkupTest] = Field(default_factory=dict)
+    workup_rules: list[WorkupRule] = Field(default_factory=list)
+    not_indicated_rules: list[NotIndicatedRule] = Field(default_factory=list)
+    choose_one: dict[str, ChooseOneGroup]
+    first_steps: FirstStepPolicy
 
     def ids(self, vocab: str) -> list[str]:
         return list(self.vocab[vocab])
@@ -455,7 +565,7 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
     checklist = _with_red_flag_prompts(
         _parse("checklist.yaml", Checklist, section("checklist", "checklist")), red_flags
     )
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         version=str(section("meta", "version")),
         sha256=digest.hexdigest(),
         sources=sources,
@@ -483,8 +593,39 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         caution_contexts=mapping("drugs", "caution_contexts", CautionContext),
         facts=mapping("facts", "facts", FactDef),
         word_lists=mapping("facts", "word_lists", WordList),
+        thresholds=mapping("facts", "thresholds", Threshold),
+        lasting_relief=mapping("facts", "lasting_relief", LastingRelief),
         checklist=checklist,
+        workup_tests=mapping("workup", "tests", WorkupTest),
+        workup_rules=listing("workup", "workup", WorkupRule),
+        not_indicated_rules=listing("workup", "not_indicated", NotIndicatedRule),
+        choose_one=mapping("sequence", "choose_one", ChooseOneGroup),
+        first_steps=_parse(
+            "sequence.yaml first_steps", FirstStepPolicy, section("sequence", "first_steps")
+        ),
     )
+    _check_workup(kb)
+    return kb
+
+
+def _check_workup(kb: KnowledgeBase) -> None:
+    """Refuse a work-up rule that names a test without a label or a fact the engine can never
+    produce: such a rule would silently never order its test. (The other files' facts are
+    checked by `painclinic knowledge --check`; the work-up is checked here, at load.)"""
+    from painclinic.engine.expr import fact_names  # imported late: the engine imports us
+    from painclinic.integrity import fact_problem
+
+    rules: list[tuple[str, WorkupRule | NotIndicatedRule]] = [
+        *((f"workup[{i}]", r) for i, r in enumerate(kb.workup_rules)),
+        *((f"not_indicated[{i}]", r) for i, r in enumerate(kb.not_indicated_rules)),
+    ]
+    for where, rule in rules:
+        if rule.id not in kb.workup_tests:
+            raise KnowledgeError(f"workup.yaml {where}: test {rule.id!r} has no label in `tests`")
+        for fact in fact_names(rule.when):
+            problem = fact_problem(kb, fact)
+            if problem:
+                raise KnowledgeError(f"workup.yaml {where} ({rule.id}): {problem}")
 
 
 def _with_red_flag_prompts(checklist: Checklist, red_flags: dict[str, RedFlagDef]) -> Checklist:

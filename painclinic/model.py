@@ -510,7 +510,7 @@ class Dose(Out):
             usual.append(f"max {self.max}")
         line = "; ".join(usual) + "."
         if self.adjusted:
-            return f"For this patient: {self.adjusted}. Usual: {line}"
+            return f"Adjusted for this patient: {self.adjusted}. Usual: {line}"
         return line[0].upper() + line[1:]
 
     def brief(self) -> str:
@@ -518,7 +518,7 @@ class Dose(Out):
         adjustment is what makes a usual dose unsafe, so it is never hidden."""
         start = f"start {self.start}."
         if self.adjusted:
-            return f"For this patient: {self.adjusted}. Usual {start}"
+            return f"Adjusted for this patient: {self.adjusted}. Usual {start}"
         return start[0].upper() + start[1:]
 
 
@@ -590,6 +590,29 @@ class Checkpoint(Out):
 
 
 WorkupWhen = str  # "now", "same_day" or "if_no_better_by:YYYY-MM-DD"
+# CONTRACT 5.2: the only test ids a work-up or not_indicated item may carry.
+WorkupId = Literal[
+    "mri_spine",
+    "mri_brain",
+    "ct_head",
+    "xray",
+    "ultrasound",
+    "inflammatory_markers",
+    "blood_count",
+    "blood_cultures",
+    "metabolic_panel",
+    "hba1c",
+    "b12",
+    "tsh",
+    "vitamin_d",
+    "liver_tests",
+    "renal_function",
+    "nerve_conduction",
+    "ecg",
+    "urine_drug_test",
+    "pregnancy_test",
+    "bone_density",
+]
 
 
 class WorkupItem(Out):
@@ -603,6 +626,7 @@ class WorkupItem(Out):
 class NotIndicated(Out):
     id: str
     reason: str
+    label: str = ""  # the test in words, so a note can name it without the knowledge base
     source: list[str] = Field(default_factory=list)
 
 

@@ -91,7 +91,7 @@ def test_every_medication_item_of_every_case_has_a_start_dose(path: Path) -> Non
     a = assess(load_visit(path))
     for item in a.tracks["medication"]:
         assert item.dose is not None and item.dose.start, item.id
-        assert item.dose.summary().startswith(("Start ", "For this patient: ")), item.id
+        assert item.dose.summary().startswith(("Start ", "Adjusted for this patient: ")), item.id
 
 
 @pytest.mark.parametrize(
@@ -235,9 +235,9 @@ def test_the_dose_reaches_the_note_and_the_app_rows() -> None:
     visit = visit_from_data(merge(PDN, {"patient": {"crcl_ml_min": 25}}), source="<test visit>")
     a = assess(visit)
     note = " ".join(render(visit, a, "txt").decode().split())  # unwrapped
-    assert "Dose: For this patient: CrCl 25 mL/min: 200-700 mg once daily" in note
+    assert "Dose: Adjusted for this patient: CrCl 25 mL/min: 200-700 mg once daily" in note
     row = next(r for r in track_rows(a, None) if r.item_id == "gabapentin")
-    assert row.dose.startswith("For this patient: CrCl 25 mL/min: 200-700 mg once daily")
+    assert row.dose.startswith("Adjusted for this patient: CrCl 25 mL/min: 200-700 mg once daily")
     assert "titrate" not in row.dose and "titrate" in row.dose_detail
     assert all(not r.dose for r in track_rows(a, None) if r.track != "medication")
 

@@ -246,6 +246,50 @@ def test_deferral_is_graded_by_the_lead_flag(data: dict[str, Any]) -> None:
             assert f" {KB.treatments[tid].label}." not in waiting
 
 
+# CONTRACT 5.1 preferences, drawn beside the visit (the generator itself stays as it is).
+PREFERENCES = st.sampled_from(
+    [
+        None,
+        {"procedures": "declines"},
+        {"procedures": "cautious"},
+        {"needles": "fearful"},
+        {"medicines": "minimal"},
+        {"medicines": "declines"},
+    ]
+)
+
+
+def _with(data: dict[str, Any], prefs: dict[str, str] | None) -> Any:
+    if prefs:
+        data = {**data, "patient": {**data["patient"], "preferences": prefs}}
+    return assess(visit_from_data(data))
+
+
+@COMMON
+@given(visits(), PREFERENCES)
+def test_first_steps_are_a_short_sequence_never_a_heap(
+    data: dict[str, Any], prefs: dict[str, str] | None
+) -> None:
+    """data/sequence.yaml: at most three first steps, never two of one choose_one group, each
+    a track item marked `first` (and only those), no procedure under an urgent or emergency
+    flag or when the patient declines procedures."""
+    a = _with(data, prefs)
+    items = {i.id: (track, i) for track, its in a.tracks.items() for i in its}
+    assert len(a.first_steps) <= KB.first_steps.most
+    assert len(set(a.first_steps)) == len(a.first_steps)
+    groups = [items[s][1].choose_one for s in a.first_steps if items[s][1].choose_one]
+    assert len(groups) == len(set(groups)), a.first_steps
+    for step in a.first_steps:
+        assert step in items and items[step][1].order == "first"
+    assert {tid for tid, (_, i) in items.items() if i.order == "first"} == set(a.first_steps)
+    urgent = any(f.urgency in ("emergency", "urgent") for f in a.red_flags)
+    declines = bool(prefs) and prefs.get("procedures") == "declines"
+    if urgent or declines:
+        assert not [s for s in a.first_steps if items[s][0] == "interventional"]
+    if any(f.urgency == "emergency" for f in a.red_flags):
+        assert set(a.first_steps) <= set(KB.first_steps.emergency_only)
+
+
 @COMMON
 @given(visits(), st.one_of(st.none(), st.integers(0, 250)))
 def test_every_medication_item_has_a_dose(data: dict[str, Any], crcl: int | None) -> None:

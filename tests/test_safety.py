@@ -460,6 +460,9 @@ ALERT_ROWS = [
      {"patient": {"comorbidities": ["alcohol_use"], **meds(apap(6))}},
      {"patient": meds(apap(6))}),
     # CDC 2022: avoid concurrent opioids; an as-needed breakthrough dose is a plan said as such.
+    ("liver_acetaminophen", "liver_disease_with_3000_mg_vs_2000_mg", BASE,
+     {"patient": {"comorbidities": ["liver_disease"], **meds(apap(6))}},
+     {"patient": {"comorbidities": ["liver_disease"], **meds(apap(4))}}),
     ("duplicate_opioids", "tramadol_with_morphine_vs_morphine_with_prn_oxycodone", BASE,
      {"patient": meds(TRAMADOL, MORPHINE)},
      {"patient": meds(MORPHINE, {**OXY, "prn": True})}),
@@ -552,6 +555,21 @@ def test_tramadol_with_sertraline_warns_of_serotonin_syndrome() -> None:
 
 # ---------------------------------------------------------------- 4. every avoid rule
 
+
+def esi_response(intervention: str, weeks: float) -> dict[str, Any]:
+    return {"intervention": intervention, "relief_percent": 70, "weeks": weeks}
+
+
+# A follow-up whose sitting goal has moved from its baseline (improving) or has not.
+IMPROVING_SITTING: dict[str, Any] = {
+    "visit": {"type": "follow_up"},
+    "goals": [{"label": "Sit a shift", "measure": "sitting_minutes", "baseline": 5, "target": 60}],
+}
+NOT_IMPROVING_SITTING: dict[str, Any] = merge(
+    IMPROVING_SITTING, {"goals": [{**IMPROVING_SITTING["goals"][0], "baseline": 10}]}
+)
+STEROID_TAPER_HELPED = {"treatment": "oral_steroid_taper", "response": "helped"}
+
 # rule id, description, base, changes where `when` holds, changes of the similar visit where
 # it does not hold
 AVOID_ROWS = [
@@ -611,6 +629,23 @@ AVOID_ROWS = [
      {"patient": {"comorbidities": ["sleep_apnea"]}}, {}),
     ("sleep_apnea_sedatives", "acute_sciatica_with_copd_vs_without", S1_ON_IBUPROFEN,
      {"patient": {"comorbidities": ["copd"]}}, {}),
+    # FDA 2019: a gabapentinoid with a respiratory risk is started low, avoided only stacked.
+    ("sleep_apnea_sedative_stacking", "sleep_apnea_on_oxycodone_vs_sleep_apnea_alone", PSPS,
+     {"patient": {"comorbidities": ["sleep_apnea"], **meds(OXY)}},
+     {"patient": {"comorbidities": ["sleep_apnea"]}}),
+    # Vleeming 2008: pregnancy pelvic girdle pain: exercise, education, a belt; no injections.
+    ("pregnancy_pelvic_girdle_no_injections", "pelvic_girdle_pain_at_26_weeks_vs_not_pregnant",
+     BASE,
+     {"patient": {"sex": "female", "age": 31, "pregnant": True, "pregnancy_weeks": 26},
+      "exam": {"special_tests": {"thigh_thrust": {"right": "positive"}}}},
+     {"patient": {"sex": "female", "age": 31},
+      "exam": {"special_tests": {"thigh_thrust": {"right": "positive"}}}}),
+    # AASLD 2021: NSAIDs avoided in cirrhosis with ascites.
+    ("liver_disease_nsaid", "sciatica_with_liver_disease_vs_without", SCIATICA,
+     {"patient": {"comorbidities": ["liver_disease"]}}, {}),
+    # Duloxetine label 5.2: not with substantial alcohol use.
+    ("alcohol_duloxetine", "fibromyalgia_with_alcohol_use_vs_without", FIBROMYALGIA,
+     {"patient": {"comorbidities": ["alcohol_use"]}}, {}),
     ("serotonergic_current_duloxetine", "fibromyalgia_on_sertraline_vs_not", FIBROMYALGIA,
      {"patient": meds(SERTRALINE)}, {}),
     ("serotonergic_current_nortriptyline", "neuropathy_on_sertraline_vs_not", PSPS,
@@ -657,6 +692,33 @@ AVOID_ROWS = [
     ("negative_mbb", "mbb_30_percent_vs_80_percent_for_6_hours", FACET,
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]},
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),
+    # Follow-up (ASIPP 2021, LCD L39240; seed article case 1): repeat only lasting relief, and
+    # not while improving; at most 4 epidurals a year; a failed stimulation trial ends it.
+    ("esi_relief_brief_transforaminal", "tfesi_70_percent_1_week_vs_12_weeks", SCIATICA,
+     {"responses": [esi_response("transforaminal_esi", 1)]},
+     {"responses": [esi_response("transforaminal_esi", 12)]}),
+    ("esi_relief_brief_interlaminar", "ilesi_70_percent_1_week_vs_12_weeks", CERVICAL_C6,
+     {"responses": [esi_response("interlaminar_esi", 1)]},
+     {"responses": [esi_response("interlaminar_esi", 12)]}),
+    ("esi_improving_transforaminal", "sitting_up_from_5_vs_unchanged_from_10", SCIATICA,
+     {**IMPROVING_SITTING, "responses": [esi_response("transforaminal_esi", 12)]},
+     {**NOT_IMPROVING_SITTING, "responses": [esi_response("transforaminal_esi", 12)]}),
+    ("esi_improving_interlaminar", "relief_ongoing_vs_helped_at_follow_up", CERVICAL_C6,
+     {"visit": {"type": "follow_up"},
+      "history": {"prior_treatments": [{"treatment": "interlaminar_esi", "response": "ongoing"}]}},
+     {"visit": {"type": "follow_up"},
+      "history": {"prior_treatments": [{"treatment": "interlaminar_esi", "response": "helped"}]}}),
+    ("steroid_taper_improving", "taper_before_and_sitting_up_vs_unchanged", SCIATICA,
+     merge(IMPROVING_SITTING, {"history": {"prior_treatments": [STEROID_TAPER_HELPED]}}),
+     merge(NOT_IMPROVING_SITTING, {"history": {"prior_treatments": [STEROID_TAPER_HELPED]}})),
+    ("esi_yearly_cap", "four_epidurals_vs_three", SCIATICA,
+     {"history": {"prior_treatments": [
+         {"treatment": "transforaminal_esi", "response": "helped", "times": 4}]}},
+     {"history": {"prior_treatments": [
+         {"treatment": "transforaminal_esi", "response": "helped", "times": 3}]}}),
+    ("scs_trial_failed", "trial_30_percent_vs_65_percent", PSPS,
+     {"responses": [{"intervention": "spinal_cord_stimulator_trial", "relief_percent": 30}]},
+     {"responses": [{"intervention": "spinal_cord_stimulator_trial", "relief_percent": 65}]}),
 ]  # fmt: skip
 RULES = {r["id"]: r for r in SAFETY["avoid_rules"]}
 

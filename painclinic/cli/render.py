@@ -1,8 +1,8 @@
 """A readable Rich rendering of an assessment for the terminal (`painclinic assess`).
 
 Order follows the tempo of care: red flags first, then the working diagnosis, the tracks,
-what to avoid, medication safety and the dated checkpoints. Red flags are marked in words and
-symbols, never by colour alone.
+the work-up, what to avoid, medication safety and the dated checkpoints. Red flags are marked
+in words and symbols, never by colour alone.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from painclinic.model import TRACKS, Assessment
+from painclinic.notes.workup_text import not_indicated_line, when_words
 
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "yellow"}
 
@@ -62,22 +63,47 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
     parts.append(Panel(dx, title="Working diagnosis"))
 
     tracks: list[RenderableType] = []
+    labels = {i.id: i.label for items in a.tracks.values() for i in items}
+    if a.first_steps:
+        first = Text("First steps: ", style="bold green")
+        first.append("; ".join(labels.get(i, i) for i in a.first_steps))
+        tracks.append(first)
     for track in TRACKS:
         items = a.tracks[track]
         tracks.append(Text(track.capitalize(), style="bold underline"))
         if not items:
             tracks.append(Text("  (nothing suggested)", style="dim"))
         for item in items:
-            line = Text("  + ")
+            # `1` a first step, `>` the planned next step, `+` if needed (CONTRACT 5.2)
+            line = Text({"first": "  1 ", "next": "  > "}.get(item.order, "  + "))
             line.append(item.label, style="bold")
             line.append(f"  [{item.id}]", style="cyan")
+            line.append(f"  {item.order.replace('_', ' ')}", style="green")
+            if item.choose_one:
+                line.append(f"  choose one: {item.choose_one.replace('_', ' ')}", style="magenta")
             if item.evidence_strength:
                 line.append(f"  evidence: {item.evidence_strength}", style="dim")
             tracks.append(line)
             tracks.append(Padding(Text(item.rationale, style="dim"), (0, 0, 0, 4)))
+            if item.fit:
+                tracks.append(Padding(Text(item.fit, style="italic"), (0, 0, 0, 4)))
             if item.dose is not None:
                 tracks.append(Padding(Text(f"Dose: {item.dose.summary()}"), (0, 0, 0, 4)))
     parts.append(Panel(Group(*tracks), title="Plan tracks (suggestions; the physician decides)"))
+
+    if a.workup or a.not_indicated:
+        tests: list[RenderableType] = []
+        for w in a.workup:
+            line = Text("  ? ")
+            line.append(w.label, style="bold")
+            line.append(f"  [{w.id}]", style="cyan")
+            # Same-day tests carry the urgency in words, not by colour alone.
+            line.append(f"  {when_words(w.when)}", style="bold red" if w.when == "same_day" else "")
+            tests.append(line)
+            tests.append(Padding(Text(w.rationale, style="dim"), (0, 0, 0, 4)))
+        if a.not_indicated:
+            tests.append(Text(not_indicated_line(a.not_indicated)))
+        parts.append(Panel(Group(*tests), title="Work-up (suggestions; the physician orders)"))
 
     if a.avoid:
         avoid = Table.grid(padding=(0, 1))

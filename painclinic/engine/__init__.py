@@ -18,6 +18,8 @@ from painclinic.engine.plan import build_plan
 from painclinic.engine.reconcile import current_drug_alerts, taken_and_avoided
 from painclinic.engine.redflags import find_red_flags
 from painclinic.engine.scores import score_visit
+from painclinic.engine.sequence import sequence
+from painclinic.engine.workup import plan_workup
 from painclinic.knowledge import KnowledgeBase, load_knowledge
 from painclinic.model import (
     Alert,
@@ -53,6 +55,8 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
     )
     plan = build_plan(kb, facts, red_flags)
     attach_doses(plan.tracks, kb, facts, visit)
+    workup, not_indicated = plan_workup(visit.visit.date, kb, facts)  # reads suggested:<id>
+    first_steps = sequence(plan.tracks, kb, facts, visit)
     taken_avoided = taken_and_avoided(visit, kb, facts, plan.avoid_bases)
     alerts = []
     reconciling = []
@@ -95,6 +99,9 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         checkpoints=schedule(visit.visit.date, kb, facts),
         deferred_reason=plan.deferred_reason,
         safety_net=_safety_net(kb, red_flags),
+        workup=workup,
+        not_indicated=not_indicated,
+        first_steps=first_steps,
     )
     return assessment, facts
 

@@ -16,12 +16,7 @@ from typing import Any
 
 from painclinic.engine.expr import Facts, evaluate
 from painclinic.knowledge import FactDef, KnowledgeBase
-from painclinic.model import Visit
-
-LEG_RADIATION = ("buttock_thigh", "below_knee", "foot")
-SI_TESTS = ("distraction", "thigh_thrust", "compression", "gaenslen", "sacral_thrust")
-SADDLE = ("S3", "S4", "S5")
-SPINE_SURGERY_WORDS = ("lamin", "fusion", "discect", "spin", "lumbar", "cervical", "decompress")
+from painclinic.model import Response, Visit
 
 # Prefixed fact families: prefix -> where its ids come from (a vocab list, or a knowledge table).
 PREFIXES: dict[str, str] = {
@@ -47,6 +42,10 @@ PREFIXES: dict[str, str] = {
     "prior_failed_twice": "treatments*",
     "response_good": "treatments",
     "response_poor": "treatments",
+    "response_lasting": "treatments",
+    "response_brief": "treatments",
+    "relief_ongoing": "treatments*",
+    "prior_tried": "treatments*",
     "suggested": "treatments",
     "test": "vocab:special_tests",
     "gait": "vocab:gait",
@@ -69,14 +68,26 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def _n(kb: KnowledgeBase, name: str) -> float:
+    """A threshold from data/facts.yaml `thresholds:` (each with its source there)."""
+    return kb.thresholds[name].value
+
+
+def _words(kb: KnowledgeBase, name: str) -> list[str]:
+    """A word list from data/facts.yaml `word_lists:`."""
+    return kb.word_lists[name].words
+
+
 def build_facts(visit: Visit, kb: KnowledgeBase) -> Facts:
     """All facts that follow from the record alone (later stages add derived ones)."""
     f = Facts()
     _patient_facts(visit, kb, f)
     _history_facts(visit, kb, f)
     _exam_facts(visit, kb, f)
-    _imaging_and_response_facts(visit, f)
+    _imaging_and_response_facts(visit, kb, f)
     _screen_facts(visit, kb, f)
+    _goal_facts(visit, f)
+    _esi_count_facts(visit, kb, f)
     _derived_facts(visit, kb, f)
     return f
 
@@ -88,24 +99,26 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     if p.sex:
         f.add(f"sex:{p.sex}", p.sex)
     if age is not None:
-        if age >= 65:
+        if age >= _n(kb, "older_adult_age"):
             f.add("older_adult", f"age {age}")
-        if age > 50:
+        if age > _n(kb, "age_over_50"):
             f.add("age_over_50", f"age {age}")
-        if age > 70:
+        if age > _n(kb, "age_over_70"):
             f.add("age_over_70", f"age {age}")
-        if 16 <= age <= 45:
+        if _n(kb, "young_adult_min_age") <= age <= _n(kb, "young_adult_max_age"):
             f.add("age_16_45", f"age {age}")
-        if p.sex == "female" and 12 <= age <= 55:
+        childbearing = _n(kb, "childbearing_min_age") <= age <= _n(kb, "childbearing_max_age")
+        if p.sex == "female" and childbearing:
             f.add("childbearing_potential", "female of childbearing age")
     if p.pregnant:
         weeks = f" ({p.pregnancy_weeks} weeks)" if p.pregnancy_weeks is not None else ""
         f.add("pregnant", f"pregnant{weeks}")
-        if p.pregnancy_weeks is not None and p.pregnancy_weeks >= 20:
+        late = _n(kb, "pregnancy_late_weeks")
+        if p.pregnancy_weeks is not None and p.pregnancy_weeks >= late:
             f.add("pregnancy_20_weeks", f"pregnant at {p.pregnancy_weeks} weeks")
     for c in p.comorbidities:
         f.add(f"comorbidity:{c}", kb.vocab["comorbidities"][c].lower())
-    if p.crcl_ml_min is not None and p.crcl_ml_min < 30:
+    if p.crcl_ml_min is not None and p.crcl_ml_min < _n(kb, "crcl_severe"):
         f.add("renal_impairment_severe", f"creatinine clearance {p.crcl_ml_min:g} mL/min")
     opioids = []
     for m in p.medications:
@@ -128,11 +141,11 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
 
 def _history_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     _region_facts(visit, f)
-    _duration_facts(visit, f)
+    _duration_facts(visit, kb, f)
     _radiation_facts(visit, kb, f)
     _symptom_facts(visit, kb, f)
     _red_flag_answer_facts(visit, f)
-    _treatment_history_facts(visit, f)
+    _treatment_history_facts(visit, kb, f)
 
 
 def _region_facts(visit: Visit, f: Facts) -> None:
@@ -145,22 +158,22 @@ def _region_facts(visit: Visit, f: Facts) -> None:
         f.add(f"onset:{h.onset}", f"{h.onset} onset")
 
 
-def _duration_facts(visit: Visit, f: Facts) -> None:
+def _duration_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     w = visit.history.duration_weeks
     if w is None:
         return
     span = f"{w:g} weeks"
-    if w < 6:
+    if w < _n(kb, "acute_weeks"):
         f.add("acute", f"acute ({span})")
-    elif w <= 12:
+    elif w <= _n(kb, "subacute_max_weeks"):
         f.add("subacute", f"subacute ({span})")
-    if w > 12:
+    if w > _n(kb, "subacute_max_weeks"):
         f.add("chronic", f"chronic, over 3 months ({span})")
-    if w <= 13:
+    if w <= _n(kb, "within_3_months_weeks"):
         f.add("within_3_months", f"within the first 3 months ({span})")
-    if w < 12:
+    if w < _n(kb, "recent_onset_weeks"):
         f.add("recent_onset", f"new pain ({span})")
-    if w >= 26:
+    if w >= _n(kb, "long_standing_weeks"):
         f.add("long_standing", f"6 months or more ({span})")
 
 
@@ -172,19 +185,22 @@ def _radiation_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"radiation:{r}", f"radiates: {r.replace('_', ' ')}")
     for d in h.descriptors:
         f.add(f"descriptor:{d}", f"{d} pain")
-    neuropathic = set(kb.word_lists["neuropathic_descriptors"].words)
+    neuropathic = set(_words(kb, "neuropathic_descriptors"))
     neuro_words = sorted(set(h.descriptors) & neuropathic)
     if neuro_words:
         f.add("neuropathic_descriptors", "described as " + ", ".join(neuro_words))
-    if {"below_knee", "foot"} & set(radiation) and h.region in (None, "low_back", "hip"):
+    leg_regions = [None, *_words(kb, "radicular_leg_regions")]
+    if set(_words(kb, "below_knee_radiation")) & set(radiation) and h.region in leg_regions:
         f.add("radicular_leg", "pain radiating below the knee")
-    if "arm_to_hand" in radiation or ("arm_above_elbow" in radiation and neuro_words):
+    to_hand = set(_words(kb, "hand_radiation")) & set(radiation)
+    upper_arm = set(_words(kb, "upper_arm_radiation")) & set(radiation)
+    if to_hand or (upper_arm and neuro_words):
         f.add("radicular_arm", "arm pain radiating toward the hand")
     headache_days = h.headache_days_per_month or 0
     if (
-        h.region in ("head", "face")
+        h.region in _words(kb, "headache_regions")
         or headache_days > 0
-        or "occiput" in radiation
+        or set(_words(kb, "headache_radiation")) & set(radiation)
         or "comorbidity:migraine" in f
     ):
         f.add(
@@ -201,37 +217,30 @@ def _symptom_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"aggravating:{a}", f"worse with {a.replace('_', ' ')}")
     for r in h.relieving:
         f.add(f"relieving:{r}", f"eased by {r.replace('_', ' ')}")
-    mech = sorted(set(h.aggravating) & set(kb.word_lists["mechanical_triggers"].words))
+    mech = sorted(set(h.aggravating) & set(_words(kb, "mechanical_triggers")))
     if mech:
         f.add("mechanical_pattern", "worse with " + ", ".join(m.replace("_", " ") for m in mech))
-    if {"desk_work", "screen_work"} & set(h.aggravating) or "screen_work_minutes" in h.function:
+    desk_measures = set(_words(kb, "desk_measures")) & set(h.function)
+    if set(_words(kb, "desk_triggers")) & set(h.aggravating) or desk_measures:
         f.add("desk_work", "desk or screen work limits")
     if (
-        "walking" in h.aggravating  # claudication is walking-provoked (standing alone is not)
-        and {"sitting", "flexion", "bending_forward"} & set(h.relieving)
-        and any(r in LEG_RADIATION for r in h.radiation)
+        set(_words(kb, "claudication_triggers")) & set(h.aggravating)
+        and set(_words(kb, "claudication_relievers")) & set(h.relieving)
+        and any(r in _words(kb, "leg_radiation") for r in h.radiation)
     ):
         f.add("neurogenic_claudication", "leg pain on walking or standing, eased by sitting")
-    comorbid = [
-        s
-        for s in ("fatigue", "unrefreshing_sleep", "cognitive_symptoms", "sensory_sensitivity")
-        if f"symptom:{s}" in f
-    ]
+    comorbid = [s for s in _words(kb, "sensitization_symptoms") if f"symptom:{s}" in f]
     if comorbid:
         f.add(
             "sensitization_comorbidity",
             "reports " + ", ".join(c.replace("_", " ") for c in comorbid),
         )
     pains = [v for v in (h.pain.now, h.pain.worst) if v is not None]
-    if pains and max(pains) >= 7:
+    if pains and max(pains) >= _n(kb, "severe_pain"):
         f.add("severe_pain", f"pain up to {max(pains)}/10")
-    if (h.sleep_hours is not None and h.sleep_hours < 6) or "symptom:unrefreshing_sleep" in f:
-        f.add(
-            "poor_sleep",
-            f"sleeps {h.sleep_hours:g} hours"
-            if h.sleep_hours is not None and h.sleep_hours < 6
-            else "wakes unrefreshed",
-        )
+    short = h.sleep_hours is not None and h.sleep_hours < _n(kb, "short_sleep_hours")
+    if short or "symptom:unrefreshing_sleep" in f:
+        f.add("poor_sleep", f"sleeps {h.sleep_hours:g} hours" if short else "wakes unrefreshed")
     limits = [
         f"{k.replace('_', ' ')} {v:g}"
         if isinstance(v, float | int)
@@ -253,12 +262,17 @@ def _red_flag_answer_facts(visit: Visit, f: Facts) -> None:
             f.add(f"flag_no:{flag}", "answered no on the red-flag screen")
 
 
-def _treatment_history_facts(visit: Visit, f: Facts) -> None:
+def _treatment_history_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     """Earlier treatments and their results, and earlier spine surgery."""
     h = visit.history
     tried: dict[str, int] = {}
     for t in h.prior_treatments:
         name = t.treatment.replace("_", " ")
+        f.add(f"prior_tried:{t.treatment}", f"{name} tried before")
+        if t.response == "ongoing":
+            # the relief from it still holds at this visit: not a reason to repeat it now
+            f.add(f"relief_ongoing:{t.treatment}", f"relief from {name} still holding")
+            f.add("relief_ongoing", f"relief from {name} still holding")
         if t.response == "failed":
             tried[t.treatment] = tried.get(t.treatment, 0) + t.times
             f.add(f"prior_failed:{t.treatment}", f"{name} did not help before")
@@ -267,32 +281,25 @@ def _treatment_history_facts(visit: Visit, f: Facts) -> None:
         elif t.response == "helped":
             f.add(f"prior_helped:{t.treatment}", f"{name} helped before")
     for treatment, times in tried.items():
-        if times >= 2:
+        if times >= _n(kb, "failed_twice"):
             f.add(
                 f"prior_failed_twice:{treatment}",
                 f"{treatment.replace('_', ' ')} failed {times} times",
             )
-    rehab_failed = any(
-        f"prior_failed:{t}" in f
-        for t in (
-            "physical_therapy",
-            "home_exercise_program",
-            "core_stabilization",
-            "graded_activity",
-        )
-    )
+    rehab_failed = any(f"prior_failed:{t}" in f for t in _words(kb, "rehabilitation_treatments"))
+    exercise = _words(kb, "exercise_treatments")
     med_failed = any(
         k.startswith(("prior_failed:", "prior_not_tolerated:"))
-        and k.split(":", 1)[1] not in ("physical_therapy", "home_exercise_program")
+        and k.split(":", 1)[1] not in exercise
         for k in f
     )
     if rehab_failed and med_failed and "long_standing" in f:
         f.add("conservative_care_failed", "6 months or more despite rehabilitation and medication")
     for s in h.surgeries:
-        if any(word in s.procedure.lower() for word in SPINE_SURGERY_WORDS):
+        if any(word in s.procedure.lower() for word in _words(kb, "spine_surgery_words")):
             level = f" at {s.level}" if s.level else ""
             f.add("prior_spine_surgery", f"earlier {s.procedure.replace('_', ' ')}{level}")
-            if s.years_ago is not None and s.years_ago < 0.25:
+            if s.years_ago is not None and s.years_ago < _n(kb, "recent_surgery_years"):
                 f.add(
                     "recent_spine_surgery",
                     f"{s.procedure.replace('_', ' ')}{level} under 3 months ago",
@@ -308,16 +315,20 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         for s in positive:
             f.add(f"test:{test}", f"{label} positive ({s})")
             f.add(f"test:{test}:{s}", f"{label} positive on the {s}")
-    si_pos = [t for t in SI_TESTS if f"test:{t}" in f]
-    if len(si_pos) >= 3:
-        f.add("sij_cluster", f"{len(si_pos)} of 5 SI provocation tests positive (Laslett cluster)")
+    si_tests = _words(kb, "si_provocation_tests")
+    si_pos = [t for t in si_tests if f"test:{t}" in f]
+    if len(si_pos) >= _n(kb, "sij_cluster_positive"):
+        f.add(
+            "sij_cluster",
+            f"{len(si_pos)} of {len(si_tests)} SI provocation tests positive (Laslett cluster)",
+        )
     umn = [
         kb.vocab["special_tests"][t] + " positive"
-        for t in ("hoffmann", "babinski", "clonus")
+        for t in _words(kb, "umn_tests")
         if f"test:{t}" in f
     ]
     brisk = [r for r, sides in sorted(e.reflexes.items()) if "brisk" in sides.values()]
-    if len(brisk) >= 2:
+    if len(brisk) >= _n(kb, "brisk_reflexes"):
         umn.append("brisk reflexes: " + ", ".join(brisk))
     if e.gait == "spastic":
         umn.append("spastic gait")
@@ -327,12 +338,12 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     for muscle, grades in sorted(e.motor.items()):
         info = kb.anatomy.key_muscles[muscle]
         for side, grade in sorted(grades.items()):
-            if grade <= 4:
+            if grade <= _n(kb, "weakness_grade"):
                 text = f"{info.action.lower()} {grade}/5 on the {side}"
                 f.add("weakness", text)
                 f.add(f"weak:{info.root}:{side}", text)
                 weak_sides.setdefault(info.limb, set()).add(side)
-            if grade <= 3:
+            if grade <= _n(kb, "severe_weakness_grade"):
                 f.add("severe_weakness", f"{info.action.lower()} {grade}/5 on the {side}")
     if weak_sides.get("leg") == {"left", "right"}:
         f.add("bilateral_leg_weakness", "weakness in both legs")
@@ -342,26 +353,27 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
                 text = f"{sensation} {derm} sensation on the {side}"
                 f.add(f"sensory:{derm}:{side}", text)
                 f.add("sensory_deficit", text)
-                if derm in SADDLE and sensation in ("reduced", "absent"):
+                saddle = derm in _words(kb, "saddle_dermatomes")
+                if saddle and sensation in _words(kb, "saddle_loss_grades"):
                     f.add("saddle_sensory_deficit", text)
                 if sensation == "increased":
                     f.add("hypersensitivity_sign", text)
     for reflex, responses in sorted(e.reflexes.items()):
         reflex_info = kb.anatomy.reflexes[reflex]
         for side, response in sorted(responses.items()):
-            if response in ("reduced", "absent"):
+            if response in _words(kb, "reflex_loss_grades"):
                 text = f"{response} {reflex.replace('_', ' ')} reflex on the {side}"
                 f.add("reflex_deficit", text)
                 f.add(f"reflex:{reflex_info.root}:{side}", text)
     for sign in e.signs:
         f.add(f"sign:{sign}", f"{sign.replace('_', ' ')} on examination")
-        if sign in ("allodynia", "hyperalgesia"):
+        if sign in _words(kb, "hypersensitivity_signs"):
             f.add("hypersensitivity_sign", f"{sign} on examination")
     for site in e.tenderness:
         f.add(f"tenderness:{site}", f"tender {site.replace('_', ' ')}")
-        if "paraspinal" in site:
+        if any(w in site for w in _words(kb, "paraspinal_sites")):
             f.add("paraspinal_tenderness", f"tender {site.replace('_', ' ')}")
-        if "joint_line" in site:
+        if any(w in site for w in _words(kb, "joint_line_sites")):
             f.add("joint_line_tenderness", f"tender {site.replace('_', ' ')}")
     for site in e.trigger_points:
         f.add(f"trigger_point:{site}", f"trigger point in {site.replace('_', ' ')}")
@@ -369,7 +381,7 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     limited = [
         m.replace("_", " ")
         for m, v in sorted(e.range_of_motion.items())
-        if v.lower() not in ("normal", "full")
+        if v.lower() not in _words(kb, "normal_range_of_motion")
     ]
     if limited:
         f.add("rom_limited", "limited " + ", ".join(limited))
@@ -377,7 +389,7 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"gait:{e.gait}", f"{e.gait.replace('_', ' ')} gait")
 
 
-def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
+def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     for img in visit.imaging:
         where = " ".join(x for x in (img.level, img.site, img.side, img.zone) if x)
         text = f"{img.modality.upper()}: {img.finding.replace('_', ' ')}" + (
@@ -389,24 +401,78 @@ def _imaging_and_response_facts(visit: Visit, f: Facts) -> None:
         if r.weeks is not None:
             lasting = f" for {r.weeks:g} weeks"
         text = f"{r.intervention.replace('_', ' ')}: {r.relief_percent:g}% relief{lasting}"
-        if r.relief_percent >= 50:
+        good = r.relief_percent >= _n(kb, "good_relief_percent")
+        if good:
             f.add(f"response_good:{r.intervention}", text)
         else:
             f.add(f"response_poor:{r.intervention}", text)
+        _lasting_facts(r, kb, text, f)
         if r.intervention == "medial_branch_block":
             # Relief that lasts about as long as the local anaesthetic (lidocaine 1-2 h,
             # bupivacaine 3-6 h) is concordant; a day or more suggests a placebo or other effect.
-            concordant = r.hours is None or r.hours <= 24
-            if r.relief_percent >= 50 and concordant:
+            concordant = r.hours is None or r.hours <= _n(kb, "mbb_concordant_hours")
+            if good and concordant:
                 f.add("mbb_concordant", text + ", concordant with the anaesthetic")
             else:
                 f.add("mbb_negative", text)
-        if r.intervention in ("radiofrequency_ablation", "genicular_rfa") and (
-            r.relief_percent >= 50 and (r.weeks or 0) >= 26
+        if r.intervention in _words(kb, "rfa_interventions") and (
+            good and (r.weeks or 0) >= kb.lasting_relief[r.intervention].weeks
         ):
             f.add("rfa_durable", text)
-        if r.intervention == "peripheral_nerve_block" and r.relief_percent >= 50:
+        if r.intervention in ("peripheral_nerve_block", "genicular_nerve_block") and good:
             f.add("genicular_block_positive", text)
+
+
+def _relief_weeks(r: Response) -> float | None:
+    """How long the relief lasted, in weeks (hours when only those were recorded)."""
+    if r.weeks is not None:
+        return float(r.weeks)
+    if r.hours is not None:
+        return r.hours / (24 * 7)
+    return None
+
+
+def _lasting_facts(r: Response, kb: KnowledgeBase, text: str, f: Facts) -> None:
+    """Good relief (response_good) that lasted long enough to earn a repeat, or did not: the
+    repeat criterion is a duration per procedure (data/facts.yaml lasting_relief). Relief of
+    unrecorded length is neither: the repeat criterion asks for it documented."""
+    lasting = kb.lasting_relief.get(r.intervention)
+    weeks = _relief_weeks(r)
+    if lasting is None or weeks is None or f"response_good:{r.intervention}" not in f:
+        return
+    if weeks >= lasting.weeks:
+        f.add(f"response_lasting:{r.intervention}", f"{text} ({lasting.weeks:g} weeks or more)")
+    else:
+        f.add(f"response_brief:{r.intervention}", f"{text} (under {lasting.weeks:g} weeks)")
+
+
+def _goal_facts(visit: Visit, f: Facts) -> None:
+    """A goal's measure moving from its baseline toward its target: function is improving."""
+    for g in visit.goals:
+        if g.measure is None:
+            continue
+        now = visit.history.function.get(g.measure)
+        base, target = g.baseline, g.target
+        if not all(isinstance(v, float | int) for v in (base, target, now)):
+            continue  # a worded measure (work status) has no direction to read
+        assert isinstance(base, float | int) and isinstance(target, float | int)
+        assert isinstance(now, float | int)
+        if (now - base) * (target - base) > 0:
+            measure = g.measure.replace("_", " ")
+            f.add("function_improving", f"{measure} {now:g}, from {base:g} toward {target:g}")
+
+
+def _esi_count_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    """Epidural steroid sessions on record, against the yearly cap. The record does not date
+    earlier injections, so the count is what it holds (prior treatments' `times`, or the
+    responses recorded, whichever is more) and the rule asks for the dates to be checked."""
+    esi = set(_words(kb, "epidural_steroid_injections"))
+    prior = sum(t.times for t in visit.history.prior_treatments if t.treatment in esi)
+    responses = sum(1 for r in visit.responses if r.intervention in esi)
+    sessions = max(prior, responses)
+    cap = _n(kb, "esi_sessions_per_year")
+    if sessions >= cap:
+        f.add("esi_sessions_at_cap", f"{sessions} epidural steroid injections on record")
 
 
 def _screen_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
@@ -419,13 +485,12 @@ def _screen_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         for cut in inst.cutoffs:
             if cut.fact and value >= cut.at_least:
                 f.add(cut.fact, f"{label} {value:g} ({cut.label})")
-    disability = [
-        k for k in ("score:odi_moderate", "score:ndi_moderate", "score:hit6_severe") if k in f
-    ]
+    disability = [k for k in _words(kb, "disability_scores") if k in f]
     if disability:
         f.add("function_limited", "function limited: " + "; ".join(f[k] for k in disability))
     phq9 = visit.history.screens.get("phq9")
-    if phq9 is not None and phq9 < 15 and "comorbidity:substance_use_disorder" not in f:
+    ready = phq9 is not None and phq9 < _n(kb, "psych_ready_phq9")
+    if ready and "comorbidity:substance_use_disorder" not in f:
         f.add("psych_ready", f"PHQ-9 {phq9:g}: no moderately severe or severe depression")
 
 

@@ -199,6 +199,20 @@ def _already_taken(kb: KnowledgeBase, facts: Facts) -> set[str]:
     return taken
 
 
+def _alternative_taken(kb: KnowledgeBase, tid: str, taken: set[str]) -> bool:
+    """Does the patient already take another medicine of this item's choose_one group
+    (data/sequence.yaml: gabapentin for pregabalin, duloxetine for nortriptyline)? Then the
+    plan adjusts or switches the current one; it never stacks a second of the group. A taken
+    medicine the risk profile rules out (`taken` excludes the avoided: oral ibuprofen in CKD)
+    leaves its alternative open, as the switch."""
+    for group in kb.choose_one.values():
+        if tid in group.members:
+            others = {m for m in group.members if m != tid}
+            if any(kb.treatments[m].track == "medication" for m in others & taken):
+                return True
+    return False
+
+
 def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
     avoid, blocked, deferred_reason = _avoidances(kb, facts, flags)
     taken = _already_taken(kb, facts)
@@ -214,6 +228,8 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
             continue
         if t.track == "medication" and tid in taken:
             continue  # already on it: the record's medication list carries it
+        if t.track == "medication" and _alternative_taken(kb, tid, taken - avoided):
+            continue  # one of its choose_one group is taken: adjust that one, never add a second
         if tid in avoided:
             if tid not in avoid:
                 reason = next(

@@ -30,6 +30,7 @@ from painclinic.model import (
 from painclinic.notes import labels as L
 from painclinic.notes.document import Builder, Document, Section
 from painclinic.notes.redaction import Redaction, age_words
+from painclinic.notes.workup_text import not_indicated_line, workup_line
 
 TITLE = "Pain clinic visit note (SOAP)"
 UNREVIEWED = (
@@ -475,13 +476,43 @@ def end(text: str) -> str:
 
 
 def _suggestion(item: TrackItem) -> str:
-    text = f"{item.label}."
+    text = f"{item.label} (first step)." if item.order == "first" else f"{item.label}."
     if item.evidence_strength:
         text += f" Evidence: {item.evidence_strength}."
-    text = f"{text} Why: {end(item.rationale)}"
+    text += f" Why: {end(item.rationale)}"
+    if item.fit:
+        text += f" For this patient: {end(item.fit)}"
     if item.dose is not None:  # every medication item (CONTRACT 5.2): how to give it
         text += f" Dose: {item.dose.summary()}"
     return text
+
+
+def _track_bullets(items: list[TrackItem]) -> list[str]:
+    """A track's suggestions with each choose_one group together: the one to start, then its
+    alternatives as "or ..." (data/sequence.yaml order), never read as a combination."""
+    groups = load_knowledge().choose_one
+    by_group: dict[str, list[TrackItem]] = {}
+    for item in items:
+        if item.choose_one:
+            by_group.setdefault(item.choose_one, []).append(item)
+    out: list[str] = []
+    shown: set[str] = set()
+    for item in items:
+        if item.id in shown:
+            continue
+        together = by_group.get(item.choose_one or "", [item])
+        rank = groups[item.choose_one].members if item.choose_one in groups else []
+        together = sorted(together, key=lambda i: rank.index(i.id) if i.id in rank else 0)
+        for n, member in enumerate(together):
+            shown.add(member.id)
+            out.append(f"or {_suggestion(member)}" if n else _suggestion(member))
+    return out
+
+
+def _first_steps(a: Assessment) -> str:
+    labels = {i.id: i.label for items in a.tracks.values() for i in items}
+    steps = [labels[i] for i in a.first_steps if i in labels]
+    return f"First steps: {joined(steps, '; ')}." if steps else ""
 
 
 def _plan(visit: Visit, a: Assessment) -> Section:
@@ -538,15 +569,23 @@ def _plan(visit: Visit, a: Assessment) -> Section:
             s.para(f"Also suggested, not taken up at this visit: {joined(untaken, '; ')}.")
     else:
         s.para(UNREVIEWED, strong=True)
+        s.para(_first_steps(a))
         listed = False
         for track in TRACKS:
             track_items = a.tracks.get(track, [])
             if track_items:
                 listed = True
                 s.heading(f"{track.capitalize()} (suggested)")
-                s.bullets([_suggestion(i) for i in track_items])
+                s.bullets(_track_bullets(track_items))
         if not listed:
             s.para("No track items suggested.")
+
+    if a.workup or a.not_indicated:
+        s.heading("Work-up (suggested)")
+        if a.workup:
+            s.bullets([end(workup_line(w)) for w in a.workup])
+        if a.not_indicated:
+            s.para(not_indicated_line(a.not_indicated))
 
     if a.avoid:
         s.heading("Avoid")

@@ -96,6 +96,17 @@ def track_rows(a: Assessment, plan: Plan | None) -> list[TrackRow]:
     )
     lifted = {i.id for i in act_now}
 
+    # choose_one groups: each member names the others, so alternatives never read as a heap
+    grouped: dict[str, list[str]] = {}
+    for items in a.tracks.values():
+        for i in items:
+            if i.choose_one:
+                grouped.setdefault(i.choose_one, []).append(i.label)
+
+    def others(item: TrackItem) -> str:
+        rest = [g for g in grouped.get(item.choose_one or "", []) if g != item.label]
+        return f"this or {' or '.join(rest)}" if rest else ""
+
     def item_row(item: TrackItem, track: str, *, lead: bool = False) -> TrackRow:
         return TrackRow(
             key=f"i:{item.id}",
@@ -110,6 +121,9 @@ def track_rows(a: Assessment, plan: Plan | None) -> list[TrackRow]:
             dose=item.dose.brief() if item.dose is not None else "",
             dose_detail=item.dose.summary() if item.dose is not None else "",
             urgent=lead,
+            first_step=item.id in a.first_steps,
+            alternatives=others(item),
+            fit=item.fit,
         )
 
     rows: list[TrackRow] = []

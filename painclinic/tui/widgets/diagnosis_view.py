@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from painclinic.model import Assessment
 from painclinic.notes import labels as L
+from painclinic.notes.workup_text import not_indicated_line, when_words
 
 from .hanging import Hang, Stack, hang, stack
 from .red_flag_banner import URGENCY_MARK
@@ -65,6 +66,16 @@ def diagnosis_renderable(a: Assessment) -> Stack:
             bullets(d.evidence, 5)
     else:
         parts.append(hang("", "No diagnosis met its criteria on this record.", 2))
+
+    if a.workup or a.not_indicated:
+        # After the differential: the tests that confirm or exclude it.
+        heading("Work-up (suggested)")
+        for w in a.workup:
+            tag = Text(f"[{when_words(w.when)}] ", style="bold" if w.when == "same_day" else "")
+            parts.append(hang(tag, Text(w.label, style="bold"), 2))
+            parts.append(hang("Why: ", Text(w.rationale, style="italic"), 4))
+        if a.not_indicated:
+            parts.append(hang("", not_indicated_line(a.not_indicated), 2))
 
     if a.scores:
         heading("Scores")

@@ -70,6 +70,9 @@ class TrackRow:
     dose_detail: str = ""  # the full dose with titration and maximum (Dose.summary), with "why"
     added_index: int = -1  # position in plan.added for an added item
     urgent: bool = False  # in the ACT NOW group at the top (acts on an urgent red flag)
+    first_step: bool = False  # in the assessment's first_steps (CONTRACT 5.2)
+    alternatives: str = ""  # the other members of its choose_one group, e.g. "or Pregabalin"
+    fit: str = ""  # why it suits this person, and where it sits in the sequence
 
 
 class TrackList(MarkedOptionList):
@@ -182,8 +185,12 @@ class TrackList(MarkedOptionList):
             return Text(f"    {row.label}", style="italic")
         body = Text()
         body.append(row.label, style="strike" if row.state == "declined" else LABEL[row.state])
+        if row.first_step:
+            body.append("  · first step", style="bold")
         if row.evidence_strength:
             body.append(f"  · evidence: {row.evidence_strength}")
+        if row.alternatives:
+            body.append(f"\nchoose one: {row.alternatives}", style="italic")
         expanded = row.key in self._expanded
         if row.rationale:
             body.append("  ▾why" if expanded else "  ▸why", style="italic")
@@ -204,6 +211,9 @@ class TrackList(MarkedOptionList):
             if row.evidence_strength:
                 body.append("\nEvidence: ", style="bold")
                 body.append(row.evidence_strength)
+            if row.fit:
+                body.append("\nFor this patient: ", style="bold")
+                body.append(row.fit)
         # Wrapped lines hang under the label, and the states line up in one column.
         tag = STATE_TAG[row.state]
         lead = Text.assemble(
