@@ -92,6 +92,9 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
         yield f"workup.workup[{i}].when", wrule.when
     for i, nrule in enumerate(kb.not_indicated_rules):
         yield f"workup.not_indicated[{i}].when", nrule.when
+    for tid, dose in kb.doses.items():
+        for i, band in enumerate(dose.adjust):
+            yield f"doses.{tid}.adjust[{i}].when", band.when
     for section in kb.checklist.sections:
         yield f"checklist.{section.id}.when", section.when
         for q in section.questions:
@@ -116,6 +119,7 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         "criteria": kb.criteria,
         "drugs": kb.drugs,
         "drugs.caution_contexts": kb.caution_contexts,
+        "doses": kb.doses,
     }
     for name, table in tables.items():
         for key, entry in table.items():
@@ -151,6 +155,9 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
     yield "sequence.first_steps", kb.first_steps.source
     if kb.first_steps.topical_first is not None:
         yield "sequence.first_steps.topical_first", kb.first_steps.topical_first.source
+    for tid, dose in kb.doses.items():
+        for i, band in enumerate(dose.adjust):
+            yield f"doses.{tid}.adjust[{i}]", band.source
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
@@ -219,6 +226,8 @@ def problems(kb: KnowledgeBase) -> list[str]:
         if drug.treatment and drug.treatment not in treatments:
             out.append(f"drugs.{did}: unknown treatment {drug.treatment!r}")
     for tid, t in kb.treatments.items():
+        if t.track == "medication" and tid not in kb.doses:
+            out.append(f"treatments.{tid}: a medication item needs a dose in doses.yaml")
         if (t.procedure is not None) != (t.track == "interventional"):
             out.append(f"treatments.{tid}: procedure info belongs to interventional items only")
     seen: set[str] = set()
@@ -499,6 +508,17 @@ READERS: dict[str, str] = {
     "KnowledgeBase.criteria": "painclinic.engine.scores",
     "KnowledgeBase.drugs": "painclinic.engine",
     "KnowledgeBase.caution_contexts": "painclinic.engine.medsafety",
+    "KnowledgeBase.doses": "painclinic.engine.doses",
+    "DoseDef.start": "painclinic.engine.doses",
+    "DoseDef.titrate": "painclinic.engine.doses",
+    "DoseDef.max": "painclinic.engine.doses",
+    "DoseDef.adjust": "painclinic.engine.doses",
+    "DoseAdjustment.text": "painclinic.engine.doses",
+    "DoseAdjustment.when": "painclinic.engine.doses",
+    "DoseAdjustment.crcl_at_least": "painclinic.engine.doses",
+    "DoseAdjustment.crcl_below": "painclinic.engine.doses",
+    "DoseAdjustment.crcl_unknown": "painclinic.engine.doses",
+    "DoseAdjustment.age_at_least": "painclinic.engine.doses",
     "KnowledgeBase.facts": "painclinic.engine",
     "KnowledgeBase.word_lists": "painclinic.engine.facts",
     "KnowledgeBase.thresholds": "painclinic.engine.facts",

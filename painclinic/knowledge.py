@@ -338,6 +338,28 @@ class DrugDef(Entry):
     note: str = ""
 
 
+class DoseAdjustment(Entry):
+    """One band of a dose (doses.yaml `adjust`): it applies when every condition given holds.
+    CrCl and age bounds read the record's numbers, which no fact carries; a CrCl bound never
+    applies when no CrCl is recorded."""
+
+    text: str
+    when: Expr | None = None
+    crcl_at_least: float | None = None
+    crcl_below: float | None = None
+    crcl_unknown: bool = False  # only when no CrCl is recorded: a prompt to measure it
+    age_at_least: int | None = None
+
+
+class DoseDef(Entry):
+    """How a medication track item is usually given (doses.yaml), from its label or guideline."""
+
+    start: str
+    titrate: str = ""
+    max: str = ""
+    adjust: list[DoseAdjustment] = Field(default_factory=list)
+
+
 class FactEvidence(BaseModel):
     """How a derived fact says why it holds (data/facts.yaml header)."""
 
@@ -454,6 +476,7 @@ class KnowledgeBase(BaseModel):
     instruments: dict[str, InstrumentDef]
     criteria: dict[str, CriteriaSet]
     drugs: dict[str, DrugDef]
+    doses: dict[str, DoseDef]
     caution_contexts: dict[str, CautionContext]
     facts: dict[str, FactDef]
     word_lists: dict[str, WordList]
@@ -534,6 +557,11 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         ]
 
     red_flags = mapping("red_flags", "red_flags", RedFlagDef)
+    treatments = mapping("treatments", "treatments", TreatmentDef)
+    doses = mapping("doses", "doses", DoseDef)
+    for tid in doses:  # a dose for no medication item is a typo, refused like any other
+        if tid not in treatments or treatments[tid].track != "medication":
+            raise KnowledgeError(f"doses.yaml doses.{tid}: not a medication treatment id")
     checklist = _with_red_flag_prompts(
         _parse("checklist.yaml", Checklist, section("checklist", "checklist")), red_flags
     )
@@ -547,7 +575,7 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         red_flag_combinations=listing("red_flags", "combinations", RedFlagCombination),
         deferral=_parse("red_flags.yaml deferral", Deferral, section("red_flags", "deferral")),
         conditions=mapping("conditions", "conditions", ConditionDef),
-        treatments=mapping("treatments", "treatments", TreatmentDef),
+        treatments=treatments,
         avoid_rules=listing("safety", "avoid_rules", AvoidRule),
         avoid_classes=section("safety", "avoid_classes"),
         avoid_class_drugs=mapping("safety", "avoid_class_drugs", AvoidClassDrugs),
@@ -561,6 +589,7 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         instruments=mapping("instruments", "instruments", InstrumentDef),
         criteria=mapping("instruments", "criteria", CriteriaSet),
         drugs=mapping("drugs", "drugs", DrugDef),
+        doses=doses,
         caution_contexts=mapping("drugs", "caution_contexts", CautionContext),
         facts=mapping("facts", "facts", FactDef),
         word_lists=mapping("facts", "word_lists", WordList),

@@ -500,6 +500,27 @@ class Dose(Out):
     adjusted: str = ""  # empty when this patient needs no adjustment
     source: list[str] = Field(default_factory=list)
 
+    def summary(self) -> str:
+        """The dose as one compact line (notes, CLI and app all show it the same way); the
+        patient's own adjustment comes first, since that is what changes the prescription."""
+        usual = [f"start {self.start}"]
+        if self.titrate:
+            usual.append(f"titrate: {self.titrate}")
+        if self.max:
+            usual.append(f"max {self.max}")
+        line = "; ".join(usual) + "."
+        if self.adjusted:
+            return f"Adjusted for this patient: {self.adjusted}. Usual: {line}"
+        return line[0].upper() + line[1:]
+
+    def brief(self) -> str:
+        """The start and this patient's adjustment only (the app's collapsed row): the
+        adjustment is what makes a usual dose unsafe, so it is never hidden."""
+        start = f"start {self.start}."
+        if self.adjusted:
+            return f"Adjusted for this patient: {self.adjusted}. Usual {start}"
+        return start[0].upper() + start[1:]
+
 
 ItemOrder = Literal["first", "next", "if_needed"]
 

@@ -288,3 +288,18 @@ def test_first_steps_are_a_short_sequence_never_a_heap(
         assert not [s for s in a.first_steps if items[s][0] == "interventional"]
     if any(f.urgency == "emergency" for f in a.red_flags):
         assert set(a.first_steps) <= set(KB.first_steps.emergency_only)
+
+
+@COMMON
+@given(visits(), st.one_of(st.none(), st.integers(0, 250)))
+def test_every_medication_item_has_a_dose(data: dict[str, Any], crcl: int | None) -> None:
+    """CONTRACT 5.2: a start dose on every medication item; a gabapentinoid gets exactly one
+    CrCl band when a clearance is recorded, and none when it is not."""
+    data = {**data, "patient": {**data["patient"], "crcl_ml_min": crcl}}
+    a = assess(visit_from_data(data))
+    for item in a.tracks["medication"]:
+        assert item.dose is not None and item.dose.start, item.id
+        if item.id in ("gabapentin", "pregabalin"):
+            assert item.dose.adjusted.count("mL/min:") == (0 if crcl is None else 1)
+    for track, items in a.tracks.items():
+        assert track == "medication" or all(i.dose is None for i in items)

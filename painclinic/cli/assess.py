@@ -68,6 +68,7 @@ def knowledge(
         ("conditions", len(kb.conditions)),
         ("treatments", len(kb.treatments)),
         ("drugs", len(kb.drugs)),
+        ("doses", len(kb.doses)),
         ("alerts", len(kb.alerts)),
         ("avoid rules", len(kb.avoid_rules)),
         ("checkpoint rules", len(kb.checkpoints)),

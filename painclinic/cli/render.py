@@ -87,6 +87,8 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
             tracks.append(Padding(Text(item.rationale, style="dim"), (0, 0, 0, 4)))
             if item.fit:
                 tracks.append(Padding(Text(item.fit, style="italic"), (0, 0, 0, 4)))
+            if item.dose is not None:
+                tracks.append(Padding(Text(f"Dose: {item.dose.summary()}"), (0, 0, 0, 4)))
     parts.append(Panel(Group(*tracks), title="Plan tracks (suggestions; the physician decides)"))
 
     if a.workup or a.not_indicated:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from painclinic.engine.checkpoints import schedule
 from painclinic.engine.differential import rank_differential
+from painclinic.engine.doses import attach_doses
 from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.engine.facts import build_facts
 from painclinic.engine.localization import localize
@@ -53,6 +54,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         facts, (kb.conditions[leading.id].mechanism, leading.label) if leading else None
     )
     plan = build_plan(kb, facts, red_flags)
+    attach_doses(plan.tracks, kb, facts, visit)
     workup, not_indicated = plan_workup(visit.visit.date, kb, facts)  # reads suggested:<id>
     first_steps = sequence(plan.tracks, kb, facts, visit)
     taken_avoided = taken_and_avoided(visit, kb, facts, plan.avoid_bases)

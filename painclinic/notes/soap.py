@@ -482,6 +482,8 @@ def _suggestion(item: TrackItem) -> str:
     text += f" Why: {end(item.rationale)}"
     if item.fit:
         text += f" For this patient: {end(item.fit)}"
+    if item.dose is not None:  # every medication item (CONTRACT 5.2): how to give it
+        text += f" Dose: {item.dose.summary()}"
     return text
 
 

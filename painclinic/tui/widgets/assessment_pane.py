@@ -118,6 +118,8 @@ def track_rows(a: Assessment, plan: Plan | None) -> list[TrackRow]:
             declined_reason=declined.get(item.id, ""),
             rationale=item.rationale,
             evidence_strength=item.evidence_strength,
+            dose=item.dose.brief() if item.dose is not None else "",
+            dose_detail=item.dose.summary() if item.dose is not None else "",
             urgent=lead,
             first_step=item.id in a.first_steps,
             alternatives=others(item),

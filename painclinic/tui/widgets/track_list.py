@@ -66,6 +66,8 @@ class TrackRow:
     evidence_strength: str = ""
     note: str = ""  # e.g. "accepted; not among this assessment's suggestions"
     caution: str = ""  # why the assessment advises against it (shown bold, on its own line)
+    dose: str = ""  # a medication item's start and adjustment (Dose.brief), always shown
+    dose_detail: str = ""  # the full dose with titration and maximum (Dose.summary), with "why"
     added_index: int = -1  # position in plan.added for an added item
     urgent: bool = False  # in the ACT NOW group at the top (acts on an urgent red flag)
     first_step: bool = False  # in the assessment's first_steps (CONTRACT 5.2)
@@ -200,6 +202,9 @@ class TrackList(MarkedOptionList):
         if row.caution:
             body.append("\n! CAUTION: ", style="bold reverse")
             body.append(f" {row.caution}", style="bold")
+        if row.dose:
+            body.append("\nDose: ", style="bold")
+            body.append(row.dose_detail if expanded and row.dose_detail else row.dose)
         if expanded and row.rationale:
             body.append("\nWhy: ", style="bold")
             body.append(row.rationale)
