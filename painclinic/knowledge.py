@@ -164,6 +164,10 @@ class AvoidRule(Entry):
     # current_drug_avoided): see the header of data/safety.yaml.
     if_taken: Literal["contraindicated", "review", "adding"] = "review"
     covered_by: str | None = None  # an alert that, when it fires, already says it
+    # Whether the avoid list shows it (engine/avoidlist.py): `if_considered` only when the item
+    # would otherwise have come up for this patient; `always` when the rule's condition is this
+    # patient's own course with the treatment (a negative block, recent surgery at the site).
+    listed: Literal["if_considered", "always"] = "if_considered"
 
 
 class AvoidClassDrugs(Entry):

@@ -6,6 +6,7 @@ visit date, and the same record always gives the same assessment.
 
 from __future__ import annotations
 
+from painclinic.engine.avoidlist import shown_avoid
 from painclinic.engine.checkpoints import schedule
 from painclinic.engine.differential import rank_differential
 from painclinic.engine.expr import Facts, evaluate, evidence_for
@@ -79,7 +80,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         localization=localization,
         differential=differential,
         tracks=plan.tracks,
-        avoid=plan.avoid,
+        avoid=shown_avoid(kb, facts, plan),
         safety=Safety(
             mme_per_day=totals.mme_per_day,
             acetaminophen_mg_per_day=totals.acetaminophen_mg_per_day,

@@ -63,6 +63,9 @@ class PlanResult:
     deferred_reason: str | None
     # Every avoided id with each rule's reason apart (reconciliation reads it).
     avoid_bases: dict[str, list[AvoidBasis]] = field(default_factory=dict)
+    # Avoid ids about this patient by nature: earlier responses, the red flag's deferral and
+    # rules marked `listed: always` (data/safety.yaml).
+    always_listed: set[str] = field(default_factory=set)
 
 
 def class_members(kb: KnowledgeBase, class_id: str) -> set[str]:
@@ -85,8 +88,9 @@ def _treatment_of(kb: KnowledgeBase, name: str) -> str:
 
 def _avoidances(
     kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]
-) -> tuple[dict[str, _Avoidance], list[Blocked], str | None]:
+) -> tuple[dict[str, _Avoidance], list[Blocked], str | None, set[str]]:
     avoid: dict[str, _Avoidance] = {}
+    personal: set[str] = set()  # earlier responses and the deferral line (PlanResult)
     # Every class a rule blocks, with that rule's own reason and exemptions: two rules may block
     # the same class with different exemptions (nociplastic pain spares a sympathetic block; an
     # unresolved red flag spares nothing), so they are never merged.
@@ -113,6 +117,8 @@ def _avoidances(
         basis = AvoidBasis(reason, rule.source, rule.if_taken, rule.covered_by)
         for item in rule.avoid:
             block(item, reason, rule.source, set(rule.exempt), basis=basis)
+            if rule.listed == "always":
+                personal.add(item)
 
     for key, text in list(facts.items()):
         prefix, _, name = key.partition(":")
@@ -138,6 +144,7 @@ def _avoidances(
         else:
             continue
         block(tid, response.reason.replace("{}", text), response.source)
+        personal.add(tid)
 
     deferred_reason = None
     lead = flags[0] if flags else None  # flags come most urgent first
@@ -165,7 +172,8 @@ def _avoidances(
             lead.source + [s for s in deferral.source if s not in lead.source],
         )
         blocked.append(Blocked(0, DEFERRED, members, deferral=True))
-    return avoid, sorted(blocked, key=lambda b: b.rank), deferred_reason
+        personal.add("interventional_procedures")
+    return avoid, sorted(blocked, key=lambda b: b.rank), deferred_reason, personal
 
 
 DEFERRED = "Deferred until the red flag is resolved"
@@ -200,7 +208,7 @@ def _already_taken(kb: KnowledgeBase, facts: Facts) -> set[str]:
 
 
 def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
-    avoid, blocked, deferred_reason = _avoidances(kb, facts, flags)
+    avoid, blocked, deferred_reason, personal = _avoidances(kb, facts, flags)
     taken = _already_taken(kb, facts)
     avoided = set(avoid)
     for entry in blocked:
@@ -278,4 +286,5 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
         ],
         deferred_reason=deferred_reason,
         avoid_bases={i: a.bases for i, a in avoid.items()},
+        always_listed=personal,
     )
