@@ -209,6 +209,7 @@ class CheckpointDef(Entry):
     track: str
     days: int = Field(ge=1, le=400)
     label: str
+    if_not: str = Field(min_length=1)  # the change of course if the aim is not met by then
     rationale: str = ""
 
 

@@ -63,7 +63,7 @@ def shown_avoid(kb: KnowledgeBase, facts: Facts, plan: PlanResult) -> list[Avoid
     or already takes, each member under its listed class."""
     kept = [a for a in plan.avoid if _considered(kb, facts, plan, a.id)]
     reasons = {a.id: {b.reason for b in plan.avoid_bases.get(a.id, [])} for a in kept}
-    classes = [a.id for a in kept if a.id in kb.avoid_classes and kb.avoid_classes[a.id]]
+    classes = [a.id for a in kept if kb.avoid_classes.get(a.id)]
 
     def folded(a: Avoid) -> bool:
         # Said by its class already: the class is listed and carries every reason this has.
