@@ -326,6 +326,7 @@ READERS: dict[str, str] = {
     "AlertDef.message": "painclinic.engine",
     "AlertDef.detail": "painclinic.engine",
     "AlertDef.stops": "painclinic.engine.reconcile",
+    "AlertDef.label": "painclinic.engine",
     "ResponseRule.reason": "painclinic.engine.plan",
     "EarlierResponses.not_tolerated": "painclinic.engine.plan",
     "EarlierResponses.did_not_help": "painclinic.engine.plan",

@@ -181,6 +181,7 @@ class AvoidClassDrugs(Entry):
 
 class AlertDef(Entry):
     severity: Literal["high", "moderate", "low"]
+    label: str = ""  # the alert in words where it is shown; tests require one on every alert
     when: Expr
     message: str
     # What the engine adds: asra_holds from drugs.yaml; current_drugs one alert per current

@@ -65,7 +65,13 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
             if rule.detail == "asra_holds":
                 message += _hold_detail(visit, kb)
             alerts.append(
-                Alert(id=aid, severity=rule.severity, message=message, source=rule.source)
+                Alert(
+                    id=aid,
+                    severity=rule.severity,
+                    message=message,
+                    source=rule.source,
+                    label=rule.label,
+                )
             )
     fired = {a.id for a in alerts}
     for aid, rule in reconciling:
