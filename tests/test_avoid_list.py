@@ -100,3 +100,16 @@ def test_negative_block_always_says_no_ablation() -> None:
         FACET, responses=[{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]
     )
     assert "radiofrequency_ablation" in avoid(a)
+
+
+def test_track_rationale_ends_with_a_sentence_for_this_patient() -> None:
+    from painclinic.engine.plan import for_this_patient
+
+    assert (
+        for_this_patient(["acute (3 weeks)", "pain up to 9/10", "chronic kidney disease"])
+        == "For this patient: acute (3 weeks), pain up to 9/10 and chronic kidney disease."
+    )
+    assert for_this_patient(["a", "b", "c", "d", "e"]).count(",") == 2  # at most 4 facts
+    items = [i for items in run(SCIATICA).tracks.values() for i in items]
+    assert all(" Here: " not in i.rationale for i in items)
+    assert any(i.rationale.endswith(".") and "For this patient: " in i.rationale for i in items)

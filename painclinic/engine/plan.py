@@ -188,6 +188,20 @@ def _deferred_text(kb: KnowledgeBase, lead: RedFlag, labels: list[str]) -> str:
     return text + " Analgesia, activity advice and the safety net go on meanwhile."
 
 
+def for_this_patient(why: list[str], most: int = 4) -> str:
+    """The record's evidence as one short sentence (review pattern 3): "For this patient:
+    acute (3 weeks), pain up to 9/10 and chronic kidney disease." At most `most` facts, in the
+    order the rule names them; a fact that itself holds a comma makes the list use semicolons."""
+    # Capitals stay: a fact may open with an eponym ("Spurling ... positive") or a level.
+    facts = [w.strip().rstrip(".") for w in dict.fromkeys(why) if w.strip()][:most]
+    if not facts:
+        return ""
+    sep = "; " if any("," in f for f in facts) else ", "
+    last = "; and " if sep == "; " else " and "
+    text = facts[0] if len(facts) == 1 else sep.join(facts[:-1]) + last + facts[-1]
+    return f"For this patient: {text}."
+
+
 def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
     """Does the result open a window for rehabilitation or function? (seed article's third
     question): a recorded function limit, a disability score, or severe pain."""
@@ -242,7 +256,7 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
                 "aggressive, too generic, a missed driver) and change the approach."
             )
         if why:
-            rationale += " Here: " + "; ".join(why) + "."
+            rationale += " " + for_this_patient(why)
         tracks[t.track].append(
             (
                 t.order,
