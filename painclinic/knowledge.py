@@ -219,6 +219,10 @@ class AvoidRule(Entry):
     # current_drug_avoided): see the header of data/safety.yaml.
     if_taken: Literal["contraindicated", "review", "adding"] = "review"
     covered_by: str | None = None  # an alert that, when it fires, already says it
+    # Whether the avoid list shows it (engine/avoidlist.py): `if_considered` only when the item
+    # would otherwise have come up for this patient; `always` when the rule's condition is this
+    # patient's own course with the treatment (a negative block, recent surgery at the site).
+    listed: Literal["if_considered", "always"] = "if_considered"
 
 
 class AvoidClassDrugs(Entry):
@@ -232,6 +236,7 @@ class AvoidClassDrugs(Entry):
 
 class AlertDef(Entry):
     severity: Literal["high", "moderate", "low"]
+    label: str = ""  # the alert in words where it is shown; tests require one on every alert
     when: Expr
     message: str
     # What the engine adds: asra_holds from drugs.yaml; current_drugs one alert per current
@@ -260,6 +265,7 @@ class CheckpointDef(Entry):
     track: str
     days: int = Field(ge=1, le=400)
     label: str
+    if_not: str = Field(min_length=1)  # the change of course if the aim is not met by then
     rationale: str = ""
 
 

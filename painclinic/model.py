@@ -549,6 +549,11 @@ class Alert(Out):
     severity: Literal["high", "moderate", "low"]
     message: str
     source: list[str] = Field(default_factory=list)
+    label: str = ""  # data/alerts.yaml label; empty in JSON written before labels existed
+
+    def title(self) -> str:
+        """What the alert is, in words: its label, else its id in words (older JSON)."""
+        return self.label or self.id.replace("_", " ").capitalize()
 
 
 class Caution(Out):

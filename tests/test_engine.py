@@ -231,7 +231,7 @@ def test_acute_radiculopathy_gets_a_transforaminal_epidural_and_nerve_glides() -
     assert "transforaminal_esi" in ids(a, "interventional")
     assert "nerve_glides" in ids(a, "rehabilitation")
     esi = next(i for i in a.tracks["interventional"] if i.id == "transforaminal_esi")
-    assert "first three months" in esi.rationale and "Here:" in esi.rationale
+    assert "first three months" in esi.rationale and "For this patient:" in esi.rationale
 
 
 def test_radiculopathy_after_the_first_three_months_needs_failed_therapy_for_an_epidural() -> None:

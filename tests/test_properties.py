@@ -8,6 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from painclinic import assess
+from painclinic.engine import assess_with_facts
+from painclinic.engine.avoidlist import indicated
+from painclinic.engine.plan import class_members
 from painclinic.knowledge import load_knowledge
 from painclinic.model import SIDES, URGENCY_RANK
 from painclinic.validation import visit_from_data
@@ -177,15 +180,19 @@ def test_red_flags_are_ordered_most_urgent_first(data: dict[str, Any]) -> None:
 @COMMON
 @given(visits())
 def test_no_oral_nsaid_with_kidney_gi_bleeding_or_pregnancy_risk(data: dict[str, Any]) -> None:
-    a = assess(visit_from_data(data))
+    a, facts = assess_with_facts(visit_from_data(data))
     at_risk = NSAID_BLOCKERS & set(data["patient"]["comorbidities"]) or data["patient"]["pregnant"]
     if at_risk:
         assert "oral_nsaid" not in suggested(a)
-        # listed by name, or through a class entry that contains it (pregnancy before 20 weeks)
-        covering = {x.id for x in a.avoid} & {
-            cls for cls, members in KB.avoid_classes.items() if "oral_nsaid" in members
-        }
-        assert "oral_nsaid" in {x.id for x in a.avoid} or covering
+        # blocked by name, or through a class that contains it (pregnancy before 20 weeks)
+        blocked = [k.split(":", 1)[1] for k in facts if k.startswith("avoided:")]
+        assert any("oral_nsaid" in class_members(KB, b) for b in blocked)
+        # and said, by name or by its class, wherever it would have been offered
+        if indicated(KB.treatments["oral_nsaid"].when, facts):
+            covering = {x.id for x in a.avoid} & {
+                cls for cls, members in KB.avoid_classes.items() if "oral_nsaid" in members
+            }
+            assert "oral_nsaid" in {x.id for x in a.avoid} or covering
 
 
 @COMMON

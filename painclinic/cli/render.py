@@ -119,7 +119,7 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
     for alert in a.safety.alerts:
         safety.add_row(
             Text(f"! {alert.severity}", style="red" if alert.severity == "high" else "yellow"),
-            Text(f"{alert.id}: {alert.message}"),
+            Text(f"{alert.title()}: {alert.message}"),
         )
     for note in a.safety.notes:
         safety.add_row("", Text(note, style="dim"))
@@ -130,8 +130,9 @@ def render_assessment(a: Assessment, title: str) -> RenderableType:
         cps.add_column("Date", no_wrap=True)
         cps.add_column("Checkpoint")
         cps.add_column("Track", no_wrap=True)
+        cps.add_column("If not met")
         for c in a.checkpoints:
-            cps.add_row(c.date.isoformat(), c.label, c.track)
+            cps.add_row(c.date.isoformat(), c.label, c.track, c.if_not)
         parts.append(Panel(cps, title="Dated checkpoints"))
     parts.append(
         Text(f"Knowledge base {a.knowledge.version} ({a.knowledge.sha256[:12]})", style="dim")

@@ -6,6 +6,7 @@ visit date, and the same record always gives the same assessment.
 
 from __future__ import annotations
 
+from painclinic.engine.avoidlist import shown_avoid
 from painclinic.engine.checkpoints import schedule
 from painclinic.engine.differential import rank_differential
 from painclinic.engine.doses import attach_doses
@@ -70,7 +71,13 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
             if rule.detail == "asra_holds":
                 message += _hold_detail(visit, kb)
             alerts.append(
-                Alert(id=aid, severity=rule.severity, message=message, source=rule.source)
+                Alert(
+                    id=aid,
+                    severity=rule.severity,
+                    message=message,
+                    source=rule.source,
+                    label=rule.label,
+                )
             )
     fired = {a.id for a in alerts}
     for aid, rule in reconciling:
@@ -85,7 +92,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         localization=localization,
         differential=differential,
         tracks=plan.tracks,
-        avoid=plan.avoid,
+        avoid=shown_avoid(kb, facts, plan),
         safety=Safety(
             mme_per_day=totals.mme_per_day,
             acetaminophen_mg_per_day=totals.acetaminophen_mg_per_day,

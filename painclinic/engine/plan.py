@@ -63,6 +63,9 @@ class PlanResult:
     deferred_reason: str | None
     # Every avoided id with each rule's reason apart (reconciliation reads it).
     avoid_bases: dict[str, list[AvoidBasis]] = field(default_factory=dict)
+    # Avoid ids about this patient by nature: earlier responses, the red flag's deferral and
+    # rules marked `listed: always` (data/safety.yaml).
+    always_listed: set[str] = field(default_factory=set)
 
 
 def class_members(kb: KnowledgeBase, class_id: str) -> set[str]:
@@ -85,8 +88,9 @@ def _treatment_of(kb: KnowledgeBase, name: str) -> str:
 
 def _avoidances(
     kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]
-) -> tuple[dict[str, _Avoidance], list[Blocked], str | None]:
+) -> tuple[dict[str, _Avoidance], list[Blocked], str | None, set[str]]:
     avoid: dict[str, _Avoidance] = {}
+    personal: set[str] = set()  # earlier responses and the deferral line (PlanResult)
     # Every class a rule blocks, with that rule's own reason and exemptions: two rules may block
     # the same class with different exemptions (nociplastic pain spares a sympathetic block; an
     # unresolved red flag spares nothing), so they are never merged.
@@ -113,6 +117,8 @@ def _avoidances(
         basis = AvoidBasis(reason, rule.source, rule.if_taken, rule.covered_by)
         for item in rule.avoid:
             block(item, reason, rule.source, set(rule.exempt), basis=basis)
+            if rule.listed == "always":
+                personal.add(item)
 
     for key, text in list(facts.items()):
         prefix, _, name = key.partition(":")
@@ -138,6 +144,7 @@ def _avoidances(
         else:
             continue
         block(tid, response.reason.replace("{}", text), response.source)
+        personal.add(tid)
 
     deferred_reason = None
     lead = flags[0] if flags else None  # flags come most urgent first
@@ -165,7 +172,8 @@ def _avoidances(
             lead.source + [s for s in deferral.source if s not in lead.source],
         )
         blocked.append(Blocked(0, DEFERRED, members, deferral=True))
-    return avoid, sorted(blocked, key=lambda b: b.rank), deferred_reason
+        personal.add("interventional_procedures")
+    return avoid, sorted(blocked, key=lambda b: b.rank), deferred_reason, personal
 
 
 DEFERRED = "Deferred until the red flag is resolved"
@@ -178,6 +186,20 @@ def _deferred_text(kb: KnowledgeBase, lead: RedFlag, labels: list[str]) -> str:
     if lead.urgency == "emergency":
         return text + " Only the referral and analgesia for the journey go ahead now."
     return text + " Analgesia, activity advice and the safety net go on meanwhile."
+
+
+def for_this_patient(why: list[str], most: int = 4) -> str:
+    """The record's evidence as one short sentence (review pattern 3): "For this patient:
+    acute (3 weeks), pain up to 9/10 and chronic kidney disease." At most `most` facts, in the
+    order the rule names them; a fact that itself holds a comma makes the list use semicolons."""
+    # Capitals stay: a fact may open with an eponym ("Spurling ... positive") or a level.
+    facts = [w.strip().rstrip(".") for w in dict.fromkeys(why) if w.strip()][:most]
+    if not facts:
+        return ""
+    sep = "; " if any("," in f for f in facts) else ", "
+    last = "; and " if sep == "; " else " and "
+    text = facts[0] if len(facts) == 1 else sep.join(facts[:-1]) + last + facts[-1]
+    return f"For this patient: {text}."
 
 
 def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
@@ -214,7 +236,7 @@ def _alternative_taken(kb: KnowledgeBase, tid: str, taken: set[str]) -> bool:
 
 
 def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
-    avoid, blocked, deferred_reason = _avoidances(kb, facts, flags)
+    avoid, blocked, deferred_reason, personal = _avoidances(kb, facts, flags)
     taken = _already_taken(kb, facts)
     avoided = set(avoid)
     for entry in blocked:
@@ -250,7 +272,7 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
                 "aggressive, too generic, a missed driver) and change the approach."
             )
         if why:
-            rationale += " Here: " + "; ".join(why) + "."
+            rationale += " " + for_this_patient(why)
         tracks[t.track].append(
             (
                 t.order,
@@ -294,4 +316,5 @@ def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanRes
         ],
         deferred_reason=deferred_reason,
         avoid_bases={i: a.bases for i, a in avoid.items()},
+        always_listed=personal,
     )

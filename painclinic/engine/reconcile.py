@@ -107,6 +107,7 @@ def current_drug_alerts(
                 message=message,
                 # the ruling rules' sources first: they are the clinical reason
                 source=[*sources, *(s for s in rule.source if s not in sources)],
+                label=rule.label,
             )
         )
     return alerts

@@ -10,7 +10,7 @@ from painclinic.model import Assessment, Visit
 from painclinic.notes import labels as L
 from painclinic.notes.ids import item_uuid
 from painclinic.notes.redaction import REMOVED, Redaction
-from painclinic.notes.soap import checkpoint_rows
+from painclinic.notes.soap import checkpoint_if_not, checkpoint_rows
 
 PRODID = "-//painclinic//visit checkpoints//EN"
 
@@ -45,6 +45,11 @@ def write(visit: Visit, assessment: Assessment, redaction: Redaction | None = No
             *([redaction.notice] if redaction is not None else []),
             f"Track: {track or 'not stated'}",
             f"About: {L.about(about)} ({about})" if about else "About: not stated",
+            *(
+                [f"If not met: {text}"]
+                if (text := checkpoint_if_not(assessment, label, about))
+                else []
+            ),
             f"Set at the visit of {day.isoformat()}"
             + ("" if reviewed else " (suggested checkpoint, not yet reviewed by the physician)"),
         ]

@@ -605,15 +605,25 @@ def _plan(visit: Visit, a: Assessment) -> Section:
         if plan is not None:
             s.para("The physician set no checkpoints; these are the suggested ones.")
     if rows:
-        s.bullets([_checkpoint(*row) for row in rows])
+        s.bullets([_checkpoint(*row, checkpoint_if_not(a, row[1], row[3])) for row in rows])
     else:
         s.para("None scheduled.")
     return s.build()
 
 
-def _checkpoint(when: dt.date, label: str, track: str, about: str) -> str:
+def _checkpoint(when: dt.date, label: str, track: str, about: str, if_not: str = "") -> str:
     what = joined([track, L.lower_first(L.about(about)) if about else ""], "; ")
-    return f"{when.isoformat()}: {label}" + (f" ({what})" if what else "")
+    text = f"{when.isoformat()}: {label}" + (f" ({what})" if what else "")
+    return f"{text}. {end(if_not)}" if if_not else text
+
+
+def checkpoint_if_not(a: Assessment, label: str, about: str) -> str:
+    """The change of course if a checkpoint's aim is not met: its own, or for one the physician
+    set, that of the suggested checkpoint following up the same thing (CONTRACT 5.2)."""
+    same = next((c.if_not for c in a.checkpoints if c.label == label), None)
+    if same is not None:
+        return same
+    return next((c.if_not for c in a.checkpoints if about and c.about == about), "")
 
 
 def _label(tid: str, suggested: Mapping[str, tuple[str, TrackItem]]) -> str:
@@ -663,10 +673,7 @@ def _safety(a: Assessment) -> Section:
     if a.safety.alerts:
         s.heading("Alerts")
         s.bullets(
-            [
-                f"ALERT ({x.severity.upper()}): {L.words(x.id).capitalize()}. {x.message}"
-                for x in a.safety.alerts
-            ]
+            [f"ALERT ({x.severity.upper()}): {x.title()}. {x.message}" for x in a.safety.alerts]
         )
     else:
         s.para("No medication safety alerts.")

@@ -213,6 +213,8 @@ def checkpoint_rows(a: Assessment, plan: Plan | None) -> list[CheckpointRow]:
     planned = list(plan.checkpoints) if plan is not None else []
     track_of = {c.about: c.track for c in a.checkpoints}
     engine = {(c.about, interval_family(c.label)) for c in a.checkpoints}
+    if_not = {c.about: c.if_not for c in reversed(a.checkpoints)}  # the first about each
+    if_not_of = {(c.about, interval_family(c.label)): c.if_not for c in a.checkpoints}
     rows = []
     for i, c in sorted(enumerate(planned), key=lambda p: (p[1].date, p[0])):
         about = c.about or ""
@@ -230,6 +232,7 @@ def checkpoint_rows(a: Assessment, plan: Plan | None) -> list[CheckpointRow]:
                 done=c.done,
                 family=family,
                 from_engine=(about, family) in engine,
+                if_not=if_not_of.get((about, family)) or if_not.get(about, ""),
             )
         )
     taken = {(c.about, interval_family(c.label)) for c in planned}
@@ -247,6 +250,7 @@ def checkpoint_rows(a: Assessment, plan: Plan | None) -> list[CheckpointRow]:
                 about_words=L.about(s.about),
                 family=family,
                 from_engine=True,
+                if_not=s.if_not,
             )
         )
     return rows

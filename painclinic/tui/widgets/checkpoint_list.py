@@ -45,6 +45,7 @@ class CheckpointRow:
     done: dt.date | None = None  # planned and done (or reviewed) on that day
     family: str = ""  # the label with its interval blanked: the same checkpoint once re-dated
     from_engine: bool = False  # the label is the assessment's (its interval may be rewritten)
+    if_not: str = ""  # the change of course if the aim is not met by then (CONTRACT 5.2)
 
 
 class CheckpointList(MarkedOptionList):
@@ -108,6 +109,8 @@ class CheckpointList(MarkedOptionList):
         if row.about_words or row.track:
             what = " · ".join(x for x in (row.track, row.about_words) if x)
             body.append(f"  ({what})", style="italic")
+        if row.if_not and row.done is None:
+            body.append(f"  {row.if_not}", style="dim")
         lead = Text(mark, style="bold")
         if row.done is not None:
             lead.append(f"[✓ done {row.done.isoformat()}]", style="bold reverse")

@@ -40,7 +40,7 @@ def safety_renderable(a: Assessment, compact: bool = False) -> Stack:
         parts.append(hang(Text("✗ Avoid: ", style="bold"), Text(names, style="bold")))
     for alert in s.alerts:
         tag = Text.assemble((f"ALERT {SEVERITY_MARK[alert.severity]}", "bold reverse"), " ")
-        body = Text.assemble((f"{L.words(alert.id).capitalize()}: ", "bold"), alert.message)
+        body = Text.assemble((f"{alert.title()}: ", "bold"), alert.message)
         parts.append(hang(tag, body))
     parts.extend(hang("", Text(note, style="italic"), 2) for note in s.notes)
     if s.cautions:
