@@ -610,8 +610,11 @@ AVOID_ROWS = [
      {"patient": {"age": 70}}, {"patient": {"age": 64}}),
     ("pregnancy_systemic", "pregnant_12_weeks_vs_not_pregnant", BASE,
      {"patient": {"pregnant": True, "pregnancy_weeks": 12}}, {}),
-    ("pregnancy_nsaid_20_weeks", "pregnant_20_weeks_vs_19_weeks", BASE,
-     {"patient": {"pregnancy_weeks": 20}}, {"patient": {"pregnancy_weeks": 19}}),
+    ("pregnancy_nsaid_20_weeks", "pregnant_20_weeks_vs_not_pregnant", BASE,
+     {"patient": {"pregnancy_weeks": 20}}, {}),
+    # Early pregnancy: NSAIDs limited (mixed evidence on miscarriage); acetaminophen first.
+    ("pregnancy_nsaid_early", "pregnant_12_weeks_vs_not_pregnant", BASE,
+     {"patient": {"sex": "female", "pregnant": True, "pregnancy_weeks": 12}}, {}),
     ("pregnancy_fluoroscopy", "pregnant_with_sciatica_vs_not_pregnant", SCIATICA,
      {"patient": {"sex": "female", "pregnancy_weeks": 12}}, {"patient": {"sex": "female"}}),
     ("beers_muscle_relaxant", "sciatica_at_65_vs_64", SCIATICA,
@@ -1000,3 +1003,11 @@ def test_buprenorphine_for_oud_is_never_called_a_regimen_to_right_size() -> None
     a = run(BASE, patient={"comorbidities": ["opioid_use_disorder"], **meds(BUPRENORPHINE)})
     assert all("right-size" not in r for r in avoid_reasons(a).values())
     assert "opioid_taper_plan" not in {i.id for i in a.tracks["medication"]}
+
+
+def test_topical_nsaids_stay_open_until_20_weeks_of_pregnancy() -> None:
+    # FDA 2020: the oligohydramnios warning starts at 20 weeks, for every NSAID route.
+    at_19 = avoid_reasons(run(BASE, patient={"sex": "female", "pregnancy_weeks": 19}))
+    at_20 = avoid_reasons(run(BASE, patient={"sex": "female", "pregnancy_weeks": 20}))
+    assert "topical_nsaid" not in at_19
+    assert "topical_nsaid" in at_20

@@ -67,6 +67,9 @@ def shown_avoid(kb: KnowledgeBase, facts: Facts, plan: PlanResult) -> list[Avoid
 
     def folded(a: Avoid) -> bool:
         # Said by its class already: the class is listed and carries every reason this has.
+        # An always-listed item keeps its own line (the NSAID a clinician looks for by name).
+        if a.id in plan.always_listed:
+            return False
         return any(
             c != a.id and a.id in class_members(kb, c) and reasons[a.id] <= reasons[c]
             for c in classes
