@@ -580,6 +580,8 @@ AVOID_ROWS = [
      {"patient": {"pregnant": True, "pregnancy_weeks": 12}}, {}),
     ("pregnancy_nsaid_20_weeks", "pregnant_20_weeks_vs_19_weeks", BASE,
      {"patient": {"pregnancy_weeks": 20}}, {"patient": {"pregnancy_weeks": 19}}),
+    ("pregnancy_nsaid_before_20_weeks", "pregnant_10_weeks_vs_20_weeks", BASE,
+     {"patient": {"pregnancy_weeks": 10}}, {"patient": {"pregnancy_weeks": 20}}),
     ("pregnancy_fluoroscopy", "pregnant_with_sciatica_vs_not_pregnant", SCIATICA,
      {"patient": {"sex": "female", "pregnancy_weeks": 12}}, {"patient": {"sex": "female"}}),
     ("beers_muscle_relaxant", "sciatica_at_65_vs_64", SCIATICA,
@@ -654,6 +656,14 @@ AVOID_ROWS = [
          {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.04}]}},
      {"history": {"surgeries": [
          {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 2}]}}),
+    ("early_post_op_loading", "sciatica_two_weeks_after_discectomy_vs_ten_weeks_after",
+     SCIATICA,
+     {"history": {"surgeries": [
+         {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.04}]}},
+     {"history": {"surgeries": [
+         {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.2}]}}),
+    ("diabetes_one_steroid_route", "acute_sciatica_with_diabetes_vs_without", SCIATICA,
+     {"patient": {"comorbidities": ["diabetes"]}}, {}),
     ("negative_mbb", "mbb_30_percent_vs_80_percent_for_6_hours", FACET,
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]},
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),
