@@ -479,8 +479,9 @@ def test_new_back_pain_at_72_without_a_deficit_stays_soon() -> None:
 
 def test_infection_combination_defers_nsaids_fever_alone_does_not() -> None:
     """Under the same-day infection pathway only analgesia for the journey goes ahead; fever
-    alone (urgent) keeps the NSAID: no guideline advises against it (IDSA 2015 is silent), and
-    acetaminophen masks fever as much, so the fever is recorded before any dose."""
+    alone (urgent) keeps the NSAID: no guideline advises against it (IDSA 2015 is silent),
+    acetaminophen masks fever as much, and anti-inflammatory drugs did not delay the diagnosis
+    of vertebral osteomyelitis in a prospective cohort (Dinh 2016)."""
     both = with_changes(
         ACUTE_MYOFASCIAL_BACK, history=screen(fever=True, recent_spinal_procedure=True)
     )
