@@ -282,6 +282,7 @@ READERS: dict[str, str] = {
     "Escalation.when": "painclinic.engine",
     "Escalation.urgency": "painclinic.engine.plan",
     "Escalation.reason": "painclinic.engine.plan",
+    "Escalation.action": "painclinic.engine.redflags",
     "RedFlagDef.label": "painclinic.engine",
     "RedFlagDef.question": "painclinic.knowledge",
     "RedFlagDef.urgency": "painclinic.engine.plan",

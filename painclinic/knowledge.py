@@ -85,6 +85,8 @@ class Escalation(BaseModel):
     when: Expr
     urgency: Urgency
     reason: str
+    # What to do at the raised urgency, when the flag's own action fits only its base urgency.
+    action: str | None = None
 
 
 class RedFlagDef(Entry):

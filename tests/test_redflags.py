@@ -394,6 +394,7 @@ def test_active_cancer_with_new_back_pain_is_urgent_with_oncology_and_palliative
     a = assessed(patient={"age": 68, "comorbidities": ["active_cancer"]}, history=NEW_BACK_PAIN)
     found = flag(a, "cancer_history")
     assert found is not None and found.urgency == "urgent"
+    assert "within 24 hours" in found.action  # the escalation's own action, not the soon one
     coordination = track_ids(a, "coordination")
     assert {"oncology", "palliative_care", "urgent_mri"} <= set(coordination)
     assert "acetaminophen" in a.suggested_ids()
@@ -419,6 +420,7 @@ def test_stable_cancer_history_answered_yes_with_old_pain_is_soon_and_defers_not
     )
     found = flag(a, "cancer_history")
     assert found is not None and found.urgency == "soon"
+    assert found.action == KB.red_flags["cancer_history"].action
     assert a.deferred_reason is None
     assert "urgent_mri" not in a.suggested_ids()
     assert "oncology" not in a.suggested_ids()

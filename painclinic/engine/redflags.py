@@ -88,10 +88,12 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
         if not evidence:
             continue
         urgency = flag.urgency
+        action = flag.action
         for rule in flag.escalate:
             holds, used = evaluate(rule.when, facts)
             if holds and URGENCY_RANK[rule.urgency] < URGENCY_RANK[urgency]:
                 urgency = rule.urgency
+                action = rule.action or action
                 evidence.append(f"{rule.reason}: " + "; ".join(evidence_for(used, facts)))
         found.append(
             (
@@ -102,7 +104,7 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
                     label=flag.label,
                     urgency=urgency,
                     suggests=flag.suggests,
-                    action=flag.action,
+                    action=action,
                     evidence=evidence,
                     source=flag.source,
                 ),
