@@ -76,6 +76,8 @@ def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Any]]:
             yield f"red_flags.{fid}.escalate[{i}]", rule.when
     for combo in kb.red_flag_combinations:
         yield f"red_flags.combinations.{combo.id}.when", combo.when
+    for net in kb.safety_nets:
+        yield f"red_flags.safety_nets.{net.id}.when", net.when
     for cid, cond in kb.conditions.items():
         yield f"conditions.{cid}.when", cond.when
     for tid, t in kb.treatments.items():
@@ -128,6 +130,8 @@ def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
         yield f"safety.avoid_rules.{rule.id}", rule.source
     for combo in kb.red_flag_combinations:
         yield f"red_flags.combinations.{combo.id}", combo.source
+    for net in kb.safety_nets:
+        yield f"red_flags.safety_nets.{net.id}", net.source
     yield "red_flags.deferral", kb.deferral.source
     for cls, by_class in kb.avoid_class_drugs.items():
         yield f"safety.avoid_class_drugs.{cls}", by_class.source
@@ -369,6 +373,7 @@ READERS: dict[str, str] = {
     "Escalation.when": "painclinic.engine",
     "Escalation.urgency": "painclinic.engine.plan",
     "Escalation.reason": "painclinic.engine.plan",
+    "Escalation.action": "painclinic.engine.redflags",
     "RedFlagDef.label": "painclinic.engine",
     "RedFlagDef.question": "painclinic.knowledge",
     "RedFlagDef.urgency": "painclinic.engine.plan",
@@ -388,6 +393,10 @@ READERS: dict[str, str] = {
     "Deferral.emergency_keeps": "painclinic.engine.plan",
     "Deferral.urgent_defers": "painclinic.engine.plan",
     "KnowledgeBase.red_flag_combinations": "painclinic.engine.redflags",
+    "KnowledgeBase.safety_nets": "painclinic.engine",
+    "SafetyNetRule.id": "painclinic.integrity",
+    "SafetyNetRule.when": "painclinic.engine",
+    "SafetyNetRule.text": "painclinic.engine",
     "KnowledgeBase.deferral": "painclinic.engine.plan",
     "ConditionDef.label": "painclinic.engine",
     "ConditionDef.mechanism": "painclinic.engine",

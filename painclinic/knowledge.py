@@ -92,6 +92,8 @@ class Escalation(BaseModel):
     when: Expr
     urgency: Urgency
     reason: str
+    # What to do at the raised urgency, when the flag's own action fits only its base urgency.
+    action: str | None = None
 
 
 class RedFlagDef(Entry):
@@ -119,6 +121,15 @@ class RedFlagCombination(Entry):
     raises: list[str] = Field(min_length=1)
     suggests: str
     action: str
+
+
+class SafetyNetRule(Entry):
+    """Advice to come back at once that a history carries without a red flag standing now
+    (red_flags.yaml `safety_nets`: e.g. recurrent cauda equina symptoms after decompression)."""
+
+    id: str
+    when: Expr
+    text: str
 
 
 class Deferral(Entry):
@@ -470,6 +481,7 @@ class KnowledgeBase(BaseModel):
     anatomy: Anatomy
     red_flags: dict[str, RedFlagDef]
     red_flag_combinations: list[RedFlagCombination]
+    safety_nets: list[SafetyNetRule] = Field(default_factory=list)
     deferral: Deferral
     conditions: dict[str, ConditionDef]
     treatments: dict[str, TreatmentDef]
@@ -579,6 +591,9 @@ def load_knowledge(directory: str | None = None) -> KnowledgeBase:
         anatomy=_parse("anatomy.yaml", Anatomy, raw["anatomy"]),
         red_flags=red_flags,
         red_flag_combinations=listing("red_flags", "combinations", RedFlagCombination),
+        safety_nets=listing("red_flags", "safety_nets", SafetyNetRule)
+        if "safety_nets" in raw["red_flags"]
+        else [],
         deferral=_parse("red_flags.yaml deferral", Deferral, section("red_flags", "deferral")),
         conditions=mapping("conditions", "conditions", ConditionDef),
         treatments=treatments,

@@ -380,3 +380,154 @@ def test_clean_baseline_has_no_red_flags() -> None:
 def test_every_flag_answered_no_raises_no_red_flags() -> None:
     a = assessed(history=screen(**dict.fromkeys(FLAG_IDS, False)))
     assert a.red_flags == []
+
+
+# ---------------------------------------------------------------- 7. known cancer (NICE NG234)
+
+NEW_BACK_PAIN = {"duration_weeks": 3}
+RADICULAR = {"radiation": ["buttock_thigh", "below_knee"]}
+
+
+def test_active_cancer_with_new_back_pain_is_urgent_with_oncology_and_palliative_care() -> None:
+    """NG234: new spinal pain in known cancer goes to the acute oncology / MSCC team within 24
+    hours; cancer pain is managed by cancer-pain rules (WHO 2018)."""
+    a = assessed(patient={"age": 68, "comorbidities": ["active_cancer"]}, history=NEW_BACK_PAIN)
+    found = flag(a, "cancer_history")
+    assert found is not None and found.urgency == "urgent"
+    assert "within 24 hours" in found.action  # the escalation's own action, not the soon one
+    coordination = track_ids(a, "coordination")
+    assert {"oncology", "palliative_care", "urgent_mri"} <= set(coordination)
+    assert "acetaminophen" in a.suggested_ids()
+    assert any("bladder/bowel change" in line for line in a.safety_net)
+
+
+def test_active_cancer_with_new_radicular_pain_is_an_emergency() -> None:
+    """NG234 counts radicular pain among the neurological symptoms of possible cord
+    compression: same day."""
+    a = assessed(
+        patient={"age": 68, "comorbidities": ["active_cancer"]},
+        history={**NEW_BACK_PAIN, **RADICULAR},
+    )
+    found = flag(a, "cancer_history")
+    assert found is not None and found.urgency == "emergency"
+    assert "oncology" in track_ids(a, "coordination")  # never deferred (routine: false)
+
+
+def test_stable_cancer_history_answered_yes_with_old_pain_is_soon_and_defers_nothing() -> None:
+    a = assessed(
+        patient={"comorbidities": ["cancer_history"]},
+        history={"duration_weeks": 104, **screen(cancer_history=True)},
+    )
+    found = flag(a, "cancer_history")
+    assert found is not None and found.urgency == "soon"
+    assert found.action == KB.red_flags["cancer_history"].action
+    assert a.deferred_reason is None
+    assert "urgent_mri" not in a.suggested_ids()
+    assert "oncology" not in a.suggested_ids()
+
+
+def test_no_cancer_no_oncology_or_palliative_care() -> None:
+    a = assessed(history=NEW_BACK_PAIN)
+    assert not {"oncology", "palliative_care"} & set(a.suggested_ids())
+
+
+# ---------------------------------------------------------------- 8. one emergency says it once
+
+
+def test_thunderclap_after_50_keeps_the_age_flag_but_not_its_action_or_urgent_mri() -> None:
+    """The thunderclap pathway is CT head the same day, then LP or CTA (ACEP 2019); the
+    weaker flag's 'imaging in 4-6 weeks' and an urgent MRI would contradict it."""
+    a = assessed(
+        patient={"age": 62},
+        history={"region": "head", "duration_weeks": 0.3, "onset": "sudden",
+                 **screen(thunderclap_headache=True)},
+    )  # fmt: skip
+    age = flag(a, "age_over_50_new_pain")
+    assert age is not None and "4-6 weeks" not in age.action
+    assert "urgent_mri" not in a.suggested_ids()
+    assert "emergency_referral" in a.suggested_ids()
+    assert a.safety_net == [KB.red_flags["thunderclap_headache"].safety_net]
+
+
+def test_new_headache_after_50_without_an_emergency_keeps_its_own_action() -> None:
+    a = assessed(patient={"age": 62}, history={"region": "head", "duration_weeks": 2})
+    age = flag(a, "age_over_50_new_pain")
+    assert age is not None and age.action == KB.red_flags["age_over_50_new_pain"].action
+
+
+# ---------------------------------------------------------------- 9. age over 70
+
+
+def test_new_back_pain_at_72_with_a_new_deficit_is_urgent() -> None:
+    a = assessed(
+        patient={"age": 72},
+        history={**NEW_BACK_PAIN, **RADICULAR},
+        exam={"motor": {"ankle_dorsiflexion": {"left": 4, "right": 5}}},
+    )
+    found = flag(a, "age_over_50_new_pain")
+    assert found is not None and found.urgency == "urgent"
+    assert "urgent_mri" in a.suggested_ids()
+
+
+def test_new_back_pain_at_72_without_a_deficit_stays_soon() -> None:
+    a = assessed(patient={"age": 72}, history={**NEW_BACK_PAIN, **RADICULAR})
+    found = flag(a, "age_over_50_new_pain")
+    assert found is not None and found.urgency == "soon"
+    assert "urgent_mri" not in a.suggested_ids()
+
+
+# ---------------------------------------------------------------- 10. infection and NSAIDs
+
+
+def test_infection_combination_defers_nsaids_fever_alone_does_not() -> None:
+    """Under the same-day infection pathway only analgesia for the journey goes ahead; fever
+    alone (urgent) keeps the NSAID: no guideline advises against it (IDSA 2015 is silent),
+    acetaminophen masks fever as much, and anti-inflammatory drugs did not delay the diagnosis
+    of vertebral osteomyelitis in a prospective cohort (Dinh 2016)."""
+    both = with_changes(
+        ACUTE_MYOFASCIAL_BACK, history=screen(fever=True, recent_spinal_procedure=True)
+    )
+    assert flag_urgency(both, "fever") == "emergency"
+    assert "oral_nsaid" not in both.suggested_ids()
+    alone = with_changes(ACUTE_MYOFASCIAL_BACK, history=screen(fever=True))
+    assert flag_urgency(alone, "fever") == "urgent"
+    assert "oral_nsaid" in alone.suggested_ids()
+
+
+def flag_urgency(a: Assessment, flag_id: str) -> str | None:
+    found = flag(a, flag_id)
+    return found.urgency if found else None
+
+
+# ---------------------------------------------------------------- 11. after cauda equina syndrome
+
+AFTER_CES = {
+    "patient": {"comorbidities": ["cauda_equina_syndrome"]},
+    "history": {
+        "duration_weeks": 5,
+        "surgeries": [{"procedure": "lumbar_discectomy", "level": "L5-S1", "years_ago": 0.04}],
+    },
+}
+
+
+def test_after_ces_surgery_follow_up_urology_psychology_safety_net_and_checkpoint() -> None:
+    """SBNS/BASS 2018, GIRFT 2023: bladder, bowel and sexual function follow-up, psychology,
+    advice on recurrence and a dated red-flag review; no early core loading (Cochrane 2014)."""
+    a = assessed(**AFTER_CES)
+    assert {"urology", "psychology"} <= set(track_ids(a, "coordination"))
+    assert {"core_stabilization", "hip_hinge_training"} <= set(avoided(a))
+    assert any("cauda equina syndrome can recur" in line for line in a.safety_net)
+    assert any(d <= 14 for d in red_flag_review_days(a))
+
+
+def test_discectomy_without_ces_gets_no_urology_or_recurrence_warning() -> None:
+    a = assessed(history=AFTER_CES["history"])
+    assert "urology" not in a.suggested_ids()
+    assert a.safety_net == []
+
+
+def test_ten_weeks_after_discectomy_core_loading_is_no_longer_held() -> None:
+    later = merge(AFTER_CES, {"history": {"surgeries": [
+        {"procedure": "lumbar_discectomy", "level": "L5-S1", "years_ago": 0.2}]}})  # fmt: skip
+    a = assessed(**later)
+    assert "core_stabilization" not in avoided(a)

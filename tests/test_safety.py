@@ -712,6 +712,14 @@ AVOID_ROWS = [
          {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.04}]}},
      {"history": {"surgeries": [
          {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 2}]}}),
+    ("early_post_op_loading", "sciatica_two_weeks_after_discectomy_vs_ten_weeks_after",
+     SCIATICA,
+     {"history": {"surgeries": [
+         {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.04}]}},
+     {"history": {"surgeries": [
+         {"procedure": "lumbar_discectomy", "level": "L4-L5", "years_ago": 0.2}]}}),
+    ("diabetes_one_steroid_route", "acute_sciatica_with_diabetes_vs_without", SCIATICA,
+     {"patient": {"comorbidities": ["diabetes"]}}, {}),
     ("negative_mbb", "mbb_30_percent_vs_80_percent_for_6_hours", FACET,
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]},
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),

@@ -105,7 +105,7 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
         scores=scores,
         checkpoints=schedule(visit.visit.date, kb, facts),
         deferred_reason=plan.deferred_reason,
-        safety_net=_safety_net(kb, red_flags),
+        safety_net=_safety_net(kb, red_flags, facts),
         workup=workup,
         not_indicated=not_indicated,
         first_steps=first_steps,
@@ -113,13 +113,22 @@ def assess_with_facts(visit: Visit, kb: KnowledgeBase | None = None) -> tuple[As
     return assessment, facts
 
 
-def _safety_net(kb: KnowledgeBase, flags: list[RedFlag]) -> list[str]:
-    """Every plan under a flag says what to come back for at once (red_flags.yaml)."""
+def _safety_net(kb: KnowledgeBase, flags: list[RedFlag], facts: Facts) -> list[str]:
+    """Every plan under a flag says what to come back for at once (red_flags.yaml). Under an
+    emergency only the emergency flags speak: the patient goes today, and a weaker flag's advice
+    (a spinal warning beside a thunderclap headache) would only blur the message. A history
+    that carries its own warning (`safety_nets`, e.g. after cauda equina syndrome) adds it."""
     lines: list[str] = []
+    emergency = bool(flags) and flags[0].urgency == "emergency"
     for f in flags:
+        if emergency and f.urgency != "emergency":
+            continue
         text = kb.red_flags[f.id].safety_net
         if text and text not in lines:
             lines.append(text)
+    for net in kb.safety_nets:
+        if evaluate(net.when, facts)[0] and net.text not in lines:
+            lines.append(net.text)
     return lines
 
 

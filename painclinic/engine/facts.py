@@ -304,6 +304,13 @@ def _treatment_history_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
                     "recent_spine_surgery",
                     f"{s.procedure.replace('_', ' ')}{level} under 3 months ago",
                 )
+            # Early post-operative weeks: loading rehabilitation follows the surgeon's protocol
+            # (exercise programmes start at 4-6 weeks after discectomy: Oosterhuis 2014).
+            if s.years_ago is not None and s.years_ago * 52 < 6:
+                f.add(
+                    "spine_surgery_within_6_weeks",
+                    f"{s.procedure.replace('_', ' ')}{level} under 6 weeks ago",
+                )
 
 
 def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:

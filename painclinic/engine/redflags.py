@@ -3,6 +3,8 @@ data/red_flags.yaml; urgency escalates where a rule says so; most urgent first."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from painclinic.engine.expr import Facts, evaluate, evidence_for
 from painclinic.knowledge import KnowledgeBase
 from painclinic.model import URGENCY_RANK, RedFlag
@@ -48,6 +50,27 @@ def _combine(kb: KnowledgeBase, facts: Facts, found: list[tuple[int, int, RedFla
             facts.pop(key, None)
 
 
+def _said_once(ordered: Iterable[RedFlag]) -> list[RedFlag]:
+    """Under an emergency, a weaker flag keeps its evidence but not its own action: "imaging in
+    4-6 weeks" or "urgent MRI" beside a thunderclap headache contradicts the same-day pathway,
+    and the emergency assessment takes the weaker finding into account."""
+    flags = list(ordered)
+    if not flags or flags[0].urgency != "emergency":
+        return flags
+    lead = flags[0]
+    return [
+        f
+        if f.urgency == "emergency"
+        else f.model_copy(
+            update={
+                "action": "no separate action now: today's emergency assessment for "
+                f"{lead.label.lower()} covers it; re-check this flag once that is settled"
+            }
+        )
+        for f in flags
+    ]
+
+
 def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
     found: list[tuple[int, int, RedFlag]] = []
     for index, (fid, flag) in enumerate(kb.red_flags.items()):
@@ -65,10 +88,12 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
         if not evidence:
             continue
         urgency = flag.urgency
+        action = flag.action
         for rule in flag.escalate:
             holds, used = evaluate(rule.when, facts)
             if holds and URGENCY_RANK[rule.urgency] < URGENCY_RANK[urgency]:
                 urgency = rule.urgency
+                action = rule.action or action
                 evidence.append(f"{rule.reason}: " + "; ".join(evidence_for(used, facts)))
         found.append(
             (
@@ -79,7 +104,7 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
                     label=flag.label,
                     urgency=urgency,
                     suggests=flag.suggests,
-                    action=flag.action,
+                    action=action,
                     evidence=evidence,
                     source=flag.source,
                 ),
@@ -87,7 +112,7 @@ def find_red_flags(kb: KnowledgeBase, facts: Facts) -> list[RedFlag]:
         )
     _combine(kb, facts, found)
     found.sort(key=lambda item: (item[0], item[1]))
-    flags = [item[2] for item in found]
+    flags = _said_once(item[2] for item in found)
     for positive in flags:
         text = f"{positive.label} ({positive.urgency})"
         facts.add(f"red_flag:{positive.id}", text)
