@@ -198,3 +198,17 @@ def test_medication_overuse_headache_not_with_a_scheduled_non_headache_medicine(
     meds = [{"drug": "duloxetine", "dose_mg": 60, "per_day": 1}]
     a = assessed(**{**_MOH, "patient": {**_MOH["patient"], "medications": meds}})
     assert "medication_overuse_headache" not in _dx(a)
+
+
+def test_gca_flag_headache_with_visual_disturbance_at_70_is_an_emergency() -> None:
+    # the jaw_claudication flag asks about jaw pain, scalp tenderness or visual disturbance
+    history = {**_GCA["history"], "symptoms": ["visual_disturbance"], "red_flags": {}}
+    a = assessed(**{**_GCA, "history": history})
+    flag = next(f for f in a.red_flags if f.id == "jaw_claudication")
+    assert flag.urgency == "emergency"
+
+
+def test_gca_flag_not_under_50() -> None:
+    history = {**_GCA["history"], "symptoms": ["visual_disturbance"], "red_flags": {}}
+    a = assessed(**{**_GCA, "patient": {"age": 45}, "history": history})
+    assert "jaw_claudication" not in {f.id for f in a.red_flags}
