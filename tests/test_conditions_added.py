@@ -212,3 +212,14 @@ def test_gca_flag_not_under_50() -> None:
     history = {**_GCA["history"], "symptoms": ["visual_disturbance"], "red_flags": {}}
     a = assessed(**{**_GCA, "patient": {"age": 45}, "history": history})
     assert "jaw_claudication" not in {f.id for f in a.red_flags}
+
+
+def test_polymyalgia_pattern_over_3_months_is_not_called_fibromyalgia() -> None:
+    # chronic widespread pain with fatigue, ACR 2016 not met: the girdle pattern decides
+    a = assessed(**{**_PMR, "history": {**_PMR["history"], "duration_weeks": 16}})
+    assert "polymyalgia_rheumatica" in _dx(a)
+    assert "fibromyalgia" not in _dx(a)
+    young = assessed(
+        **{**_PMR, "patient": {"age": 40}, "history": {**_PMR["history"], "duration_weeks": 16}}
+    )
+    assert "fibromyalgia" in _dx(young)
