@@ -65,6 +65,7 @@ PREFIXES: dict[str, str] = {
     "sensory": "roots",
     "reflex": "roots",
     "serotonergic_other": "treatments",
+    "rom_limited": "free",
 }
 
 
@@ -103,6 +104,9 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
             f.add("older_adult", f"age {age}")
         if age > _n(kb, "age_over_50"):
             f.add("age_over_50", f"age {age}")
+        if age >= _n(kb, "age_over_50"):
+            # the entry criterion of the GCA and PMR classification criteria is "50 or over"
+            f.add("age_50_or_over", f"age {age}")
         if age > _n(kb, "age_over_70"):
             f.add("age_over_70", f"age {age}")
         if _n(kb, "young_adult_min_age") <= age <= _n(kb, "young_adult_max_age"):
@@ -133,10 +137,30 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         if "antidiabetic" in drug.classes:
             # glucose-lowering treatment means the steroid glucose rules apply
             f.add("comorbidity:diabetes", f"takes {drug.label.lower()}")
+    _acute_medication_overuse_facts(visit, kb, f)
     if opioids:
         f.add("opioid_current", "currently takes " + " and ".join(opioids))
     if len(opioids) >= 2:
         f.add("multiple_opioids", "takes " + " and ".join(opioids))
+
+
+def _acute_medication_overuse_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
+    """ICHD-3 8.2 criterion B, as far as the record can say it: an acute headache medicine
+    (simple analgesic, triptan, opioid, or a combination holding one) taken on a schedule is
+    taken daily, past both the 15-day (simple analgesics) and the 10-day (triptans, opioids,
+    combinations) limits. An as-needed medicine has no day count in the record, so it gives
+    no fact: the headache diary counts those days."""
+    classes = set(_words(kb, "acute_headache_medicine_classes"))
+    regular = [
+        kb.drugs[m.drug].label.lower()
+        for m in visit.patient.medications
+        if not m.prn and classes & set(kb.drugs[m.drug].classes)
+    ]
+    if regular:
+        f.add(
+            "acute_medication_overuse",
+            "takes " + " and ".join(dict.fromkeys(regular)) + " on a schedule (daily)",
+        )
 
 
 def _history_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
@@ -392,6 +416,12 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     ]
     if limited:
         f.add("rom_limited", "limited " + ", ".join(limited))
+    for m, v in sorted(e.range_of_motion.items()):
+        # the joint is the movement's first word (cervical_rotation, shoulder_abduction): the
+        # criteria that name a joint's range (ICHD-3 11.2.1 neck, EULAR/ACR 2012 hip) read it
+        if v.lower() not in _words(kb, "normal_range_of_motion"):
+            joint = m.split("_", 1)[0].lower()
+            f.add(f"rom_limited:{joint}", f"limited {m.replace('_', ' ')}")
     if e.gait:
         f.add(f"gait:{e.gait}", f"{e.gait.replace('_', ' ')} gait")
 
