@@ -585,3 +585,11 @@ def test_the_order_a_record_was_written_in_does_not_change_the_assessment(name: 
     as_written = assess(visit_from_data(data, source="test")).model_dump(mode="json")
     reordered = assess(visit_from_data(_reversed_mappings(data), source="test"))
     assert reordered.model_dump(mode="json") == as_written
+
+
+def test_acute_low_back_pain_gets_self_management_advice_acute_knee_pain_does_not() -> None:
+    # NICE NG59 1.2.1: advice and information to self-manage for every adult with low back pain.
+    back = assessed(history={"duration_weeks": 2})
+    knee = assessed(history={"duration_weeks": 2, "region": "knee", "chief_complaint": "Knee pain"})
+    assert "pain_education" in ids(back, "behavioral")
+    assert "pain_education" not in ids(knee)
