@@ -401,3 +401,15 @@ def test_the_same_day_infection_rule_keeps_in_step_with_the_red_flag_combination
         r for r in kb.workup_rules if r.id == "blood_cultures" and r.timing == "same_day"
     )
     assert set(fact_names(combo.when)) <= set(fact_names(same_day.when))
+
+
+def test_acute_neck_pain_without_a_flag_needs_no_imaging_with_a_deficit_it_does() -> None:
+    # ACR 2018 cervical neck pain: imaging usually not appropriate without red flags.
+    neck = {"region": "neck", "chief_complaint": "Neck pain", "duration_weeks": 3}
+    plain = assessed(history=neck)
+    weak = assessed(
+        history=neck,
+        exam={"motor": {"elbow_flexion": {"left": 3, "right": 5}}},
+    )
+    assert "mri_spine" in not_indicated(plain)
+    assert "mri_spine" not in not_indicated(weak)
