@@ -413,3 +413,15 @@ def test_acute_neck_pain_without_a_flag_needs_no_imaging_with_a_deficit_it_does(
     )
     assert "mri_spine" in not_indicated(plain)
     assert "mri_spine" not in not_indicated(weak)
+
+
+def test_injecting_drug_use_with_back_pain_takes_bloods_without_fever_plain_back_pain_does_not() -> None:
+    # Fever is absent in many spinal epidural abscesses (Davis 2004; IDSA 2015).
+    risk = assessed(history={"duration_weeks": 2, "red_flags": {"iv_drug_use": True}})
+    plain = assessed(history={"duration_weeks": 2})
+    assert {"inflammatory_markers", "blood_count"} <= set(ids(risk))
+    assert not {"inflammatory_markers", "blood_count"} & set(ids(plain))
+    import datetime as dt
+
+    reviews = [c.date for c in risk.checkpoints if c.about == "red_flag_review"]
+    assert reviews and min(reviews) <= dt.date(2026, 11, 30)  # visit 2026-11-27 + 3 days
