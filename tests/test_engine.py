@@ -593,3 +593,14 @@ def test_acute_low_back_pain_gets_self_management_advice_acute_knee_pain_does_no
     knee = assessed(history={"duration_weeks": 2, "region": "knee", "chief_complaint": "Knee pain"})
     assert "pain_education" in ids(back, "behavioral")
     assert "pain_education" not in ids(knee)
+
+
+def test_a_fragility_vertebral_fracture_goes_to_primary_care_for_bone_protection() -> None:
+    # BHOF 2022; NOGG 2022: treat bone after a fragility vertebral fracture.
+    frail = assessed(
+        patient={"age": 78, "comorbidities": ["osteoporosis"]},
+        history={"duration_weeks": 1, "red_flags": {"osteoporotic_fracture_risk": True}},
+    )
+    trauma = assessed(history={"duration_weeks": 0, "red_flags": {"major_trauma": True}})
+    assert "primary_care" in ids(frail, "coordination")
+    assert "primary_care" not in ids(trauma)
