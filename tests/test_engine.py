@@ -604,3 +604,40 @@ def test_a_fragility_vertebral_fracture_goes_to_primary_care_for_bone_protection
     trauma = assessed(history={"duration_weeks": 0, "red_flags": {"major_trauma": True}})
     assert "primary_care" in ids(frail, "coordination")
     assert "primary_care" not in ids(trauma)
+
+
+def test_acetaminophen_for_an_older_adult_with_an_upper_lumbar_root_not_a_polyneuropathy() -> None:
+    # AGS 2009: acetaminophen first in older adults; radicular pain (an L3 root, pain above the
+    # knee) carries a nociceptive part, a length-dependent polyneuropathy does not (NeuPSIG 2015).
+    root = assessed(
+        patient={"age": 74},
+        history={
+            "duration_weeks": 3,
+            "radiation": ["buttock_thigh"],
+            "descriptors": ["burning", "shooting"],
+            "screens": {"dn4": 5},
+        },
+        exam={
+            "motor": {"knee_extension": {"left": 5, "right": 4}},
+            "sensory": {"L3": {"left": "normal", "right": "reduced"}},
+            "reflexes": {"patellar": {"left": "normal", "right": "reduced"}},
+        },
+    )
+    assert root.localization and "acetaminophen" in ids(root, "medication")
+    polyneuropathy = assessed(
+        patient={"age": 74, "comorbidities": ["diabetes"]},
+        history={
+            "region": "ankle_foot",
+            "side": "bilateral",
+            "radiation": ["foot"],
+            "descriptors": ["burning", "numbness"],
+            "duration_weeks": 60,
+        },
+        exam={
+            "sensory": {
+                "L5": {"left": "reduced", "right": "reduced"},
+                "S1": {"left": "reduced", "right": "reduced"},
+            },
+        },
+    )
+    assert "acetaminophen" not in ids(polyneuropathy, "medication")

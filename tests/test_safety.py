@@ -1021,7 +1021,9 @@ def test_topical_nsaids_stay_open_until_20_weeks_of_pregnancy() -> None:
     assert "topical_nsaid" in at_20
 
 
-def test_naloxone_for_injecting_drug_use_without_a_prescribed_opioid_not_for_plain_back_pain() -> None:
+def test_naloxone_for_injecting_drug_use_without_a_prescribed_opioid_not_for_plain_back_pain() -> (
+    None
+):
     # SAMHSA overdose toolkit 2018: naloxone for people who inject drugs.
     from tests.builders import assessed as _assessed
 
