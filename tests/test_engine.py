@@ -641,3 +641,22 @@ def test_acetaminophen_for_an_older_adult_with_an_upper_lumbar_root_not_a_polyne
         },
     )
     assert "acetaminophen" not in ids(polyneuropathy, "medication")
+
+
+def test_inflammatory_back_pain_before_45_is_axial_spondyloarthritis_mechanical_pain_is_not() -> (
+    None
+):
+    # ASAS 2009: chronic back pain from before 45 with inflammatory features.
+    history = {
+        "duration_weeks": 34,
+        "symptoms": ["morning_stiffness"],
+        "relieving": ["exercise"],
+        "aggravating": ["rest"],
+    }
+    young = assessed(patient={"age": 26, "sex": "male"}, history=history)
+    mechanical = assessed(
+        patient={"age": 26, "sex": "male"},
+        history={"duration_weeks": 34, "aggravating": ["bending"], "relieving": ["rest"]},
+    )
+    assert "axial_spondyloarthritis" in {d.id for d in young.differential}
+    assert "axial_spondyloarthritis" not in {d.id for d in mechanical.differential}
