@@ -660,3 +660,22 @@ def test_inflammatory_back_pain_before_45_is_axial_spondyloarthritis_mechanical_
     )
     assert "axial_spondyloarthritis" in {d.id for d in young.differential}
     assert "axial_spondyloarthritis" not in {d.id for d in mechanical.differential}
+
+
+def test_two_weeks_after_spine_surgery_the_surgical_team_is_involved_a_year_after_it_is_not() -> (
+    None
+):
+    # SBNS/BASS 2018; GIRFT 2023: the operating team sets the early rehabilitation protocol.
+    def after(years: float) -> Assessment:
+        return assessed(
+            visit={"date": "2026-12-08", "type": "follow_up"},
+            history={
+                "duration_weeks": 3,
+                "surgeries": [
+                    {"procedure": "lumbar_discectomy", "level": "L5-S1", "years_ago": years}
+                ],
+            },
+        )
+
+    assert "surgical_consult" in ids(after(0), "coordination")
+    assert "surgical_consult" not in ids(after(1))
