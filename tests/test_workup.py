@@ -415,9 +415,7 @@ def test_acute_neck_pain_without_a_flag_needs_no_imaging_with_a_deficit_it_does(
     assert "mri_spine" not in not_indicated(weak)
 
 
-def test_injecting_drug_use_with_back_pain_takes_bloods_without_fever_plain_back_pain_does_not() -> (
-    None
-):
+def test_injecting_drug_use_takes_bloods_without_fever_plain_back_pain_does_not() -> None:
     # Fever is absent in many spinal epidural abscesses (Davis 2004; IDSA 2015).
     risk = assessed(history={"duration_weeks": 2, "red_flags": {"iv_drug_use": True}})
     plain = assessed(history={"duration_weeks": 2})
