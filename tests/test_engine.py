@@ -585,3 +585,97 @@ def test_the_order_a_record_was_written_in_does_not_change_the_assessment(name: 
     as_written = assess(visit_from_data(data, source="test")).model_dump(mode="json")
     reordered = assess(visit_from_data(_reversed_mappings(data), source="test"))
     assert reordered.model_dump(mode="json") == as_written
+
+
+def test_acute_low_back_pain_gets_self_management_advice_acute_knee_pain_does_not() -> None:
+    # NICE NG59 1.2.1: advice and information to self-manage for every adult with low back pain.
+    back = assessed(history={"duration_weeks": 2})
+    knee = assessed(history={"duration_weeks": 2, "region": "knee", "chief_complaint": "Knee pain"})
+    assert "pain_education" in ids(back, "behavioral")
+    assert "pain_education" not in ids(knee)
+
+
+def test_a_fragility_vertebral_fracture_goes_to_primary_care_for_bone_protection() -> None:
+    # BHOF 2022; NOGG 2022: treat bone after a fragility vertebral fracture.
+    frail = assessed(
+        patient={"age": 78, "comorbidities": ["osteoporosis"]},
+        history={"duration_weeks": 1, "red_flags": {"osteoporotic_fracture_risk": True}},
+    )
+    trauma = assessed(history={"duration_weeks": 0, "red_flags": {"major_trauma": True}})
+    assert "primary_care" in ids(frail, "coordination")
+    assert "primary_care" not in ids(trauma)
+
+
+def test_acetaminophen_for_an_older_adult_with_an_upper_lumbar_root_not_a_polyneuropathy() -> None:
+    # AGS 2009: acetaminophen first in older adults; radicular pain (an L3 root, pain above the
+    # knee) carries a nociceptive part, a length-dependent polyneuropathy does not (NeuPSIG 2015).
+    root = assessed(
+        patient={"age": 74},
+        history={
+            "duration_weeks": 3,
+            "radiation": ["buttock_thigh"],
+            "descriptors": ["burning", "shooting"],
+            "screens": {"dn4": 5},
+        },
+        exam={
+            "motor": {"knee_extension": {"left": 5, "right": 4}},
+            "sensory": {"L3": {"left": "normal", "right": "reduced"}},
+            "reflexes": {"patellar": {"left": "normal", "right": "reduced"}},
+        },
+    )
+    assert root.localization and "acetaminophen" in ids(root, "medication")
+    polyneuropathy = assessed(
+        patient={"age": 74, "comorbidities": ["diabetes"]},
+        history={
+            "region": "ankle_foot",
+            "side": "bilateral",
+            "radiation": ["foot"],
+            "descriptors": ["burning", "numbness"],
+            "duration_weeks": 60,
+        },
+        exam={
+            "sensory": {
+                "L5": {"left": "reduced", "right": "reduced"},
+                "S1": {"left": "reduced", "right": "reduced"},
+            },
+        },
+    )
+    assert "acetaminophen" not in ids(polyneuropathy, "medication")
+
+
+def test_inflammatory_back_pain_before_45_is_axial_spondyloarthritis_mechanical_pain_is_not() -> (
+    None
+):
+    # ASAS 2009: chronic back pain from before 45 with inflammatory features.
+    history = {
+        "duration_weeks": 34,
+        "symptoms": ["morning_stiffness"],
+        "relieving": ["exercise"],
+        "aggravating": ["rest"],
+    }
+    young = assessed(patient={"age": 26, "sex": "male"}, history=history)
+    mechanical = assessed(
+        patient={"age": 26, "sex": "male"},
+        history={"duration_weeks": 34, "aggravating": ["bending"], "relieving": ["rest"]},
+    )
+    assert "axial_spondyloarthritis" in {d.id for d in young.differential}
+    assert "axial_spondyloarthritis" not in {d.id for d in mechanical.differential}
+
+
+def test_two_weeks_after_spine_surgery_the_surgical_team_is_involved_a_year_after_it_is_not() -> (
+    None
+):
+    # SBNS/BASS 2018; GIRFT 2023: the operating team sets the early rehabilitation protocol.
+    def after(years: float) -> Assessment:
+        return assessed(
+            visit={"date": "2026-12-08", "type": "follow_up"},
+            history={
+                "duration_weeks": 3,
+                "surgeries": [
+                    {"procedure": "lumbar_discectomy", "level": "L5-S1", "years_ago": years}
+                ],
+            },
+        )
+
+    assert "surgical_consult" in ids(after(0), "coordination")
+    assert "surgical_consult" not in ids(after(1))

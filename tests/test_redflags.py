@@ -531,3 +531,18 @@ def test_ten_weeks_after_discectomy_core_loading_is_no_longer_held() -> None:
         {"procedure": "lumbar_discectomy", "level": "L5-S1", "years_ago": 0.2}]}})  # fmt: skip
     a = assessed(**later)
     assert "core_stabilization" not in avoided(a)
+
+
+def test_trauma_with_back_pain_checks_the_fracture_imaging_within_two_days() -> None:
+    # NICE NG41: a suspected spinal fracture is imaged the same day; its review is not a week out.
+    import datetime as dt
+
+    from tests.builders import assessed as _assessed
+
+    def review(a: object) -> dt.date:
+        return min(c.date for c in a.checkpoints if c.about == "red_flag_review")  # type: ignore[attr-defined]
+
+    trauma = _assessed(history={"duration_weeks": 0, "red_flags": {"major_trauma": True}})
+    cancer = _assessed(history={"duration_weeks": 0, "red_flags": {"cancer_history": True}})
+    assert review(trauma) <= dt.date(2026, 11, 29)
+    assert review(cancer) > dt.date(2026, 11, 29)

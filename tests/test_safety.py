@@ -1019,3 +1019,16 @@ def test_topical_nsaids_stay_open_until_20_weeks_of_pregnancy() -> None:
     at_20 = avoid_reasons(run(BASE, patient={"sex": "female", "pregnancy_weeks": 20}))
     assert "topical_nsaid" not in at_19
     assert "topical_nsaid" in at_20
+
+
+def test_naloxone_for_injecting_drug_use_without_a_prescribed_opioid_not_for_plain_back_pain() -> (
+    None
+):
+    # SAMHSA overdose toolkit 2018: naloxone for people who inject drugs.
+    from tests.builders import assessed as _assessed
+
+    def _ids(a: object) -> set[str]:
+        return {i.id for items in a.tracks.values() for i in items}  # type: ignore[attr-defined]
+
+    assert "naloxone" in _ids(_assessed(history={"red_flags": {"iv_drug_use": True}}))
+    assert "naloxone" not in _ids(_assessed())

@@ -401,3 +401,27 @@ def test_the_same_day_infection_rule_keeps_in_step_with_the_red_flag_combination
         r for r in kb.workup_rules if r.id == "blood_cultures" and r.timing == "same_day"
     )
     assert set(fact_names(combo.when)) <= set(fact_names(same_day.when))
+
+
+def test_acute_neck_pain_without_a_flag_needs_no_imaging_with_a_deficit_it_does() -> None:
+    # ACR 2018 cervical neck pain: imaging usually not appropriate without red flags.
+    neck = {"region": "neck", "chief_complaint": "Neck pain", "duration_weeks": 3}
+    plain = assessed(history=neck)
+    weak = assessed(
+        history=neck,
+        exam={"motor": {"elbow_flexion": {"left": 3, "right": 5}}},
+    )
+    assert "mri_spine" in not_indicated(plain)
+    assert "mri_spine" not in not_indicated(weak)
+
+
+def test_injecting_drug_use_takes_bloods_without_fever_plain_back_pain_does_not() -> None:
+    # Fever is absent in many spinal epidural abscesses (Davis 2004; IDSA 2015).
+    risk = assessed(history={"duration_weeks": 2, "red_flags": {"iv_drug_use": True}})
+    plain = assessed(history={"duration_weeks": 2})
+    assert {"inflammatory_markers", "blood_count"} <= set(ids(risk))
+    assert not {"inflammatory_markers", "blood_count"} & set(ids(plain))
+    import datetime as dt
+
+    reviews = [c.date for c in risk.checkpoints if c.about == "red_flag_review"]
+    assert reviews and min(reviews) <= dt.date(2026, 11, 30)  # visit 2026-11-27 + 3 days
