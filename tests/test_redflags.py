@@ -458,15 +458,18 @@ def test_new_headache_after_50_without_an_emergency_keeps_its_own_action() -> No
 # ---------------------------------------------------------------- 9. age over 70
 
 
-def test_new_back_pain_at_72_with_a_new_deficit_is_urgent() -> None:
+def test_new_back_pain_at_72_with_a_new_deficit_images_now_and_starts_care_today() -> None:
+    # ACR 2021: a new deficit brings the imaging forward (the work-up's MRI now); the age flag
+    # stays a tempo flag, so physiotherapy is not deferred (the review's problem 2).
     a = assessed(
         patient={"age": 72},
         history={**NEW_BACK_PAIN, **RADICULAR},
         exam={"motor": {"ankle_dorsiflexion": {"left": 4, "right": 5}}},
     )
     found = flag(a, "age_over_50_new_pain")
-    assert found is not None and found.urgency == "urgent"
-    assert "urgent_mri" in a.suggested_ids()
+    assert found is not None and found.urgency == "soon"
+    assert {w.id: w.when for w in a.workup}.get("mri_spine") == "now"
+    assert a.deferred_reason is None
 
 
 def test_new_back_pain_at_72_without_a_deficit_stays_soon() -> None:
