@@ -549,3 +549,15 @@ def test_trauma_with_back_pain_checks_the_fracture_imaging_within_two_days() -> 
     cancer = _assessed(history={"duration_weeks": 0, "red_flags": {"cancer_history": True}})
     assert review(trauma) <= dt.date(2026, 11, 29)
     assert review(cancer) > dt.date(2026, 11, 29)
+
+
+def test_an_urgent_fracture_flag_defers_loading_but_never_the_falls_plan() -> None:
+    # AGS/BGS 2011: balance training for older adults at risk of falls; the review's problem 2.
+    a = assessed(
+        patient={"age": 86, "comorbidities": ["osteoporosis", "fall_risk"]},
+        history={**NEW_BACK_PAIN},
+    )
+    fracture = flag(a, "osteoporotic_fracture_risk")
+    assert fracture is not None and fracture.urgency == "urgent"
+    assert "balance_training" in a.suggested_ids()
+    assert "core_stabilization" not in a.suggested_ids()
