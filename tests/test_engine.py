@@ -585,3 +585,31 @@ def test_the_order_a_record_was_written_in_does_not_change_the_assessment(name: 
     as_written = assess(visit_from_data(data, source="test")).model_dump(mode="json")
     reordered = assess(visit_from_data(_reversed_mappings(data), source="test"))
     assert reordered.model_dump(mode="json") == as_written
+
+
+# ---------------------------------------------------------------- comorbid migraine, facet sites
+
+
+def _dx(a: Assessment) -> list[str]:
+    return [d.id for d in a.differential]
+
+
+def test_neck_pain_in_a_migraine_patient_is_not_called_migraine() -> None:
+    # ICHD-3 classifies the headache in front of you; a migraine history is a comorbidity.
+    neck = assessed(patient={"comorbidities": ["migraine"]}, **FACET_NECK)
+    assert "migraine" not in _dx(neck)
+    head = assessed(
+        patient={"comorbidities": ["migraine"]},
+        history={"region": "head", "side": "left", "descriptors": ["throbbing"]},
+    )
+    assert "migraine" in _dx(head)
+
+
+def test_tender_cervical_facets_count_as_paraspinal_tenderness() -> None:
+    # Cohen 2020: paraspinal (facet) tenderness with limited range suggests facet pain.
+    rom = {"cervical_extension": "limited"}
+    neck = {"region": "neck", "side": "bilateral", "duration_weeks": 52}
+    facets = {"tenderness": ["cervical_facets"], "range_of_motion": rom}
+    assert "cervical_facet_pain" in _dx(assessed(history=neck, exam=facets))
+    none = {"tenderness": ["trapezius"], "range_of_motion": rom}
+    assert "cervical_facet_pain" not in _dx(assessed(history=neck, exam=none))

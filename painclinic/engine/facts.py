@@ -221,11 +221,13 @@ def _radiation_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     if to_hand or (upper_arm and neuro_words):
         f.add("radicular_arm", "arm pain radiating toward the hand")
     headache_days = h.headache_days_per_month or 0
+    # A migraine history is a comorbidity, not today's complaint: neck or back pain in a patient
+    # who has migraine is not a headache unless the head hurts or headache days are counted
+    # (ICHD-3 classifies the headache in front of you).
     if (
         h.region in _words(kb, "headache_regions")
         or headache_days > 0
         or set(_words(kb, "headache_radiation")) & set(radiation)
-        or "comorbidity:migraine" in f
     ):
         f.add(
             "headache", f"{headache_days} headache days a month" if headache_days else "head pain"
