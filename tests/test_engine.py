@@ -613,3 +613,38 @@ def test_tender_cervical_facets_count_as_paraspinal_tenderness() -> None:
     assert "cervical_facet_pain" in _dx(assessed(history=neck, exam=facets))
     none = {"tenderness": ["trapezius"], "range_of_motion": rom}
     assert "cervical_facet_pain" not in _dx(assessed(history=neck, exam=none))
+
+
+# ---------------------------------------------------------------- surgical opinion (NICE NG59)
+
+STENOSIS = {
+    "patient": {"age": 70},
+    "history": {
+        "side": "bilateral",
+        "duration_weeks": 60,
+        "radiation": ["buttock_thigh", "below_knee"],
+        "aggravating": ["walking", "standing"],
+        "relieving": ["sitting", "flexion"],
+    },
+    "imaging": [{"modality": "mri", "finding": "spinal_stenosis", "level": "L4-L5"}],
+}
+
+
+def test_stenosis_that_therapy_did_not_help_gets_a_surgical_opinion() -> None:
+    pt_failed = [{"treatment": "physical_therapy", "response": "failed"}]
+    failed = merge(STENOSIS, {"history": {"prior_treatments": pt_failed}})
+    assert "surgical_consult" in ids(assessed(**failed), "coordination")
+    assert "surgical_consult" not in ids(assessed(**STENOSIS))
+
+
+def test_radiculopathy_whose_epidural_relief_was_brief_gets_a_surgical_opinion() -> None:
+    brief = merge(
+        L5_LEFT,
+        {
+            "history": {"duration_weeks": 14},
+            "responses": [{"intervention": "transforaminal_esi", "relief_percent": 70, "weeks": 1}],
+        },
+    )
+    assert "surgical_consult" in ids(assessed(**brief), "coordination")
+    untreated = merge(L5_LEFT, {"history": {"duration_weeks": 14}})
+    assert "surgical_consult" not in ids(assessed(**untreated))
