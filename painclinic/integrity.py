@@ -563,6 +563,7 @@ READERS: dict[str, str] = {
     "FirstStepPolicy.least": "painclinic.engine.sequence",
     "FirstStepPolicy.most": "painclinic.engine.sequence",
     "FirstStepPolicy.lead_now": "painclinic.engine.sequence",
+    "FirstStepPolicy.lead_when": "painclinic.engine.sequence",
     "FirstStepPolicy.emergency_only": "painclinic.engine.sequence",
     "FirstStepPolicy.medicine_rank": "painclinic.engine.sequence",
     "FirstStepPolicy.companions": "painclinic.engine.sequence",

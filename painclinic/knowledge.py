@@ -210,6 +210,9 @@ class FirstStepPolicy(Entry):
     least: int = Field(ge=1)
     most: int = Field(ge=1)
     lead_now: list[str]
+    # a lead_now item named here leads only when its condition holds (else it is ordered as
+    # any other item): a surgeon for compromise must not wait, an elective opinion can
+    lead_when: dict[str, Expr] = Field(default_factory=dict)
     emergency_only: list[str]
     medicine_rank: list[Literal["strong", "moderate", "limited", "mixed", "consensus"]]
     topical_first: TopicalFirst | None = None

@@ -648,3 +648,12 @@ def test_radiculopathy_whose_epidural_relief_was_brief_gets_a_surgical_opinion()
     assert "surgical_consult" in ids(assessed(**brief), "coordination")
     untreated = merge(L5_LEFT, {"history": {"duration_weeks": 14}})
     assert "surgical_consult" not in ids(assessed(**untreated))
+
+
+def test_light_duty_after_the_acute_weeks_gets_a_graded_return_to_full_duty() -> None:
+    # NICE NG59 1.2.11: promote and facilitate return to work.
+    subacute = {"duration_weeks": 8}
+    light = assessed(patient={"context": {"work_status": "light_duty"}}, history=subacute)
+    assert "graded_activity" in ids(light, "rehabilitation")
+    full = assessed(patient={"context": {"work_status": "full_duty"}}, history=subacute)
+    assert "graded_activity" not in ids(full)

@@ -291,3 +291,13 @@ def test_a_group_member_tried_without_help_yields_the_lead_to_an_untried_one() -
     after = items(assessed(**knee))
     assert after["genicular_nerve_block"].order == "first"
     assert after["intra_articular_steroid"].order != "first"
+
+
+def test_an_elective_surgical_opinion_is_planned_but_a_surgeon_for_severe_weakness_leads() -> None:
+    # NICE NG59 1.3.1 (elective, after failed care) against SBNS/BASS 2018 (must not wait).
+    failed = [{"treatment": "physical_therapy", "response": "failed"}]
+    elective = radiculopathy(history={"prior_treatments": failed})
+    assert "surgical_consult" in items(elective)
+    assert "surgical_consult" not in elective.first_steps
+    myelopathy = assessed(history={"region": "neck", "red_flags": {"myelopathy_signs": True}})
+    assert "surgical_consult" in myelopathy.first_steps

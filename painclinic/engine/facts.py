@@ -120,6 +120,9 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         late = _n(kb, "pregnancy_late_weeks")
         if p.pregnancy_weeks is not None and p.pregnancy_weeks >= late:
             f.add("pregnancy_20_weeks", f"pregnant at {p.pregnancy_weeks} weeks")
+    if p.context and p.context.work_status in ("light_duty", "off_work"):
+        # NICE NG59 1.2.11: promote and facilitate return to work; a reduced duty is a goal
+        f.add("reduced_work_duty", p.context.work_status.replace("_", " "))
     for c in p.comorbidities:
         f.add(f"comorbidity:{c}", kb.vocab["comorbidities"][c].lower())
     if p.crcl_ml_min is not None and p.crcl_ml_min < _n(kb, "crcl_severe"):

@@ -158,7 +158,8 @@ def sequence(
     else:
         # What must not wait comes first, whatever the preferences: it is safety, not choice.
         for tid in policy.lead_now:
-            if tid in entries:
+            cond = policy.lead_when.get(tid)
+            if tid in entries and (cond is None or evaluate(cond, facts)[0]):
                 take(tid)
         # Activity: the first rehabilitation item, or the home programme when clinic visits
         # are hard for this person.
