@@ -286,6 +286,14 @@ def test_block_relief_outlasting_the_anaesthetic_is_not_concordant() -> None:
         responses=[{"intervention": "medial_branch_block", "relief_percent": 90, "hours": 72}],
     )
     assert "radiofrequency_ablation" not in ids(a)
+    # Cohen 2020: prolonged relief does not rule facet pain out; a confirmatory block is offered
+    assert "medial_branch_block" in ids(a, "interventional")
+    assert "second" in avoided(a)["radiofrequency_ablation"]
+    poor = assessed(
+        **FACET_NECK,
+        responses=[{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 72}],
+    )
+    assert "medial_branch_block" not in ids(poor)
 
 
 def test_a_procedure_that_did_not_help_is_not_repeated() -> None:

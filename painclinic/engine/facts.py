@@ -466,6 +466,10 @@ def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> No
             concordant = r.hours is None or r.hours <= _n(kb, "mbb_concordant_hours")
             if good and concordant:
                 f.add("mbb_concordant", text + ", concordant with the anaesthetic")
+            elif good:
+                # Good relief that outlasts the anaesthetic does not rule facet pain out
+                # (Cohen 2020): it calls for a confirmatory block, not for nothing.
+                f.add("mbb_discordant", text + ", longer than the anaesthetic")
             else:
                 f.add("mbb_negative", text)
         if r.intervention in _words(kb, "rfa_interventions") and (
