@@ -301,3 +301,13 @@ def test_an_elective_surgical_opinion_is_planned_but_a_surgeon_for_severe_weakne
     assert "surgical_consult" not in elective.first_steps
     myelopathy = assessed(history={"region": "neck", "red_flags": {"myelopathy_signs": True}})
     assert "surgical_consult" in myelopathy.first_steps
+
+
+def test_acute_sciatica_severe_now_may_start_with_an_epidural_but_not_a_bad_worst_day() -> None:
+    # NICE NG59 1.3.1: an epidural for acute and severe sciatica; severe is the pain now.
+    acute = {"duration_weeks": 3, "function": {"walking_minutes": 5}}
+    severe = radiculopathy(history={**acute, "pain": {"now": 8, "worst": 9, "least": 5}})
+    assert "transforaminal_esi" in severe.first_steps, severe.first_steps
+    moderate = radiculopathy(history={**acute, "pain": {"now": 6, "worst": 8, "least": 3}})
+    assert "transforaminal_esi" in items(moderate)
+    assert "transforaminal_esi" not in moderate.first_steps

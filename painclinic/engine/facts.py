@@ -267,6 +267,10 @@ def _symptom_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     pains = [v for v in (h.pain.now, h.pain.worst) if v is not None]
     if pains and max(pains) >= _n(kb, "severe_pain"):
         f.add("severe_pain", f"pain up to {max(pains)}/10")
+    if h.pain.now is not None and h.pain.now >= _n(kb, "severe_pain"):
+        # severe now, not only at its worst: what lets a procedure come before any
+        # conservative care (NICE NG59 1.3.1, acute and severe sciatica)
+        f.add("severe_pain_now", f"pain {h.pain.now}/10 now")
     short = h.sleep_hours is not None and h.sleep_hours < _n(kb, "short_sleep_hours")
     if short or "symptom:unrefreshing_sleep" in f:
         f.add("poor_sleep", f"sleeps {h.sleep_hours:g} hours" if short else "wakes unrefreshed")
