@@ -665,3 +665,14 @@ def test_light_duty_after_the_acute_weeks_gets_a_graded_return_to_full_duty() ->
     assert "graded_activity" in ids(light, "rehabilitation")
     full = assessed(patient={"context": {"work_status": "full_duty"}}, history=subacute)
     assert "graded_activity" not in ids(full)
+
+
+def test_a_block_needs_a_target_beyond_tenderness_when_facet_loading_is_negative() -> None:
+    # Cohen 2020: tenderness with facet loading negative on both sides and no facet imaging
+    # leaves a diagnostic block no target.
+    back = {"duration_weeks": 60, "side": "bilateral", "pain": {"now": 7, "worst": 8, "least": 4}}
+    negative = {"left": "negative", "right": "negative"}
+    untargeted = {"tenderness": ["lumbar_paraspinal"], "special_tests": {"facet_loading": negative}}
+    assert "medial_branch_block" not in ids(assessed(history=back, exam=untargeted))
+    untested = {"tenderness": ["lumbar_paraspinal"]}
+    assert "medial_branch_block" in ids(assessed(history=back, exam=untested), "interventional")

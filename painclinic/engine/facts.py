@@ -48,6 +48,7 @@ PREFIXES: dict[str, str] = {
     "prior_tried": "treatments*",
     "suggested": "treatments",
     "test": "vocab:special_tests",
+    "test_negative": "vocab:special_tests",
     "gait": "vocab:gait",
     "screen": "vocab:screens",
     "score": "instrument_facts",
@@ -355,6 +356,8 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         for s in positive:
             f.add(f"test:{test}", f"{label} positive ({s})")
             f.add(f"test:{test}:{s}", f"{label} positive on the {s}")
+        if sides and all(r == "negative" for r in sides.values()):
+            f.add(f"test_negative:{test}", f"{label} negative")
     si_tests = _words(kb, "si_provocation_tests")
     si_pos = [t for t in si_tests if f"test:{t}" in f]
     if len(si_pos) >= _n(kb, "sij_cluster_positive"):
