@@ -564,6 +564,8 @@ READERS: dict[str, str] = {
     "FirstStepPolicy.most": "painclinic.engine.sequence",
     "FirstStepPolicy.lead_now": "painclinic.engine.sequence",
     "FirstStepPolicy.lead_when": "painclinic.engine.sequence",
+    "FirstStepPolicy.medicine_waits": "painclinic.engine.sequence",
+    "MedicineWaits.when": "painclinic.engine.sequence",
     "FirstStepPolicy.emergency_only": "painclinic.engine.sequence",
     "FirstStepPolicy.medicine_rank": "painclinic.engine.sequence",
     "FirstStepPolicy.companions": "painclinic.engine.sequence",

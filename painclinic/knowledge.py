@@ -203,6 +203,12 @@ class TopicalFirst(Entry):
     items: list[str]
 
 
+class MedicineWaits(Entry):
+    """When no medicine is a first step: the non-drug start comes first (data/sequence.yaml)."""
+
+    when: Expr
+
+
 class FirstStepPolicy(Entry):
     """How many first steps, which tracks lead, and when a procedure may be one
     (data/sequence.yaml `first_steps`)."""
@@ -216,6 +222,7 @@ class FirstStepPolicy(Entry):
     emergency_only: list[str]
     medicine_rank: list[Literal["strong", "moderate", "limited", "mixed", "consensus"]]
     topical_first: TopicalFirst | None = None
+    medicine_waits: MedicineWaits | None = None
     companions: dict[str, list[str]] = Field(default_factory=dict)
     fill: list[Track]
     home_program: str | None = None

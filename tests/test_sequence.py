@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from painclinic import assess, load_visit
 from painclinic.model import Assessment, TrackItem
+from painclinic.validation import visit_from_data
 from tests.builders import assessed
 
 HERE = Path(__file__).resolve().parent
@@ -311,3 +313,15 @@ def test_acute_sciatica_severe_now_may_start_with_an_epidural_but_not_a_bad_wors
     moderate = radiculopathy(history={**acute, "pain": {"now": 6, "worst": 8, "least": 3}})
     assert "transforaminal_esi" in items(moderate)
     assert "transforaminal_esi" not in moderate.first_steps
+
+
+def test_fibromyalgia_starts_without_a_medicine_until_non_drug_care_has_been_tried() -> None:
+    # EULAR 2017: education and exercise first; a medicine when they are not enough.
+    fm = assess(load_visit(HERE / "cases" / "fibromyalgia-acr2016-first-visit.yaml"))
+    assert not set(fm.first_steps) & {i.id for i in fm.tracks["medication"]}, fm.first_steps
+    data = yaml.safe_load((HERE / "cases" / "fibromyalgia-acr2016-first-visit.yaml").read_text())
+    data.pop("expect", None)
+    tried = [{"treatment": "graded_activity", "response": "failed"}]
+    after = {**data, "history": {**data["history"], "prior_treatments": tried}}
+    a = assess(visit_from_data(after, source="<test>"))
+    assert set(a.first_steps) & {i.id for i in a.tracks["medication"]}, a.first_steps

@@ -192,6 +192,9 @@ def sequence(
                 entries[t].position,
             ),
         )
+        waits = policy.medicine_waits
+        if waits is not None and evaluate(waits.when, facts)[0]:
+            meds = []  # the non-drug start first; a medicine is the next step
         for tid in meds:
             if eligible(tid):
                 take(tid)
