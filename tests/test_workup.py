@@ -401,11 +401,3 @@ def test_the_same_day_infection_rule_keeps_in_step_with_the_red_flag_combination
         r for r in kb.workup_rules if r.id == "blood_cultures" and r.timing == "same_day"
     )
     assert set(fact_names(combo.when)) <= set(fact_names(same_day.when))
-
-
-def test_acetaminophen_above_the_daily_maximum_calls_for_liver_tests() -> None:
-    # FDA 2011: unintended repeated overdose across products injures the liver.
-    over = [{"drug": "acetaminophen", "dose_mg": 1000, "per_day": 5}]
-    assert "liver_tests" in ids(assessed(patient={"medications": over}))
-    within = [{"drug": "acetaminophen", "dose_mg": 1000, "per_day": 3}]
-    assert "liver_tests" not in ids(assessed(patient={"medications": within}))
