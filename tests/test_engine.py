@@ -676,3 +676,12 @@ def test_a_block_needs_a_target_beyond_tenderness_when_facet_loading_is_negative
     assert "medial_branch_block" not in ids(assessed(history=back, exam=untargeted))
     untested = {"tenderness": ["lumbar_paraspinal"]}
     assert "medial_branch_block" in ids(assessed(history=back, exam=untested), "interventional")
+
+
+def test_a_sustained_neck_posture_provokes_a_cervicogenic_headache() -> None:
+    # ICHD-3 11.2.1 C3 and Sjaastad 1998: headache provoked by sustained awkward head posture.
+    head = {"region": "head", "side": "right", "radiation": ["occiput"], "duration_weeks": 26}
+    exam = {"range_of_motion": {"cervical_rotation": "limited"}, "tenderness": ["suboccipital"]}
+    posture = assessed(history={**head, "aggravating": ["neck_posture"]}, exam=exam)
+    assert "cervicogenic_headache" in _dx(posture)
+    assert "cervicogenic_headache" not in _dx(assessed(history=head, exam=exam))
