@@ -203,6 +203,12 @@ class TopicalFirst(Entry):
     items: list[str]
 
 
+class MedicineWaits(Entry):
+    """When no medicine is a first step: the non-drug start comes first (data/sequence.yaml)."""
+
+    when: Expr
+
+
 class FirstStepPolicy(Entry):
     """How many first steps, which tracks lead, and when a procedure may be one
     (data/sequence.yaml `first_steps`)."""
@@ -210,9 +216,13 @@ class FirstStepPolicy(Entry):
     least: int = Field(ge=1)
     most: int = Field(ge=1)
     lead_now: list[str]
+    # a lead_now item named here leads only when its condition holds (else it is ordered as
+    # any other item): a surgeon for compromise must not wait, an elective opinion can
+    lead_when: dict[str, Expr] = Field(default_factory=dict)
     emergency_only: list[str]
     medicine_rank: list[Literal["strong", "moderate", "limited", "mixed", "consensus"]]
     topical_first: TopicalFirst | None = None
+    medicine_waits: MedicineWaits | None = None
     companions: dict[str, list[str]] = Field(default_factory=dict)
     fill: list[Track]
     home_program: str | None = None

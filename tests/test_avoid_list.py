@@ -113,3 +113,13 @@ def test_track_rationale_ends_with_a_sentence_for_this_patient() -> None:
     items = [i for items in run(SCIATICA).tracks.values() for i in items]
     assert all(" Here: " not in i.rationale for i in items)
     assert any(i.rationale.endswith(".") and "For this patient: " in i.rationale for i in items)
+
+
+def test_a_patient_on_an_opioid_is_told_not_to_add_another_even_in_chronic_pain() -> None:
+    # CDC 2022: right-size the current opioid rather than add one; said whenever one is taken.
+    tramadol = {"drug": "tramadol", "dose_mg": 50, "per_day": 3}
+    chronic = merge(BASE, {"history": {"duration_weeks": 52}})
+    on = run(chronic, patient={"medications": [tramadol]})
+    assert "opioid_short_course" in {x.id for x in on.avoid}
+    off = run(chronic)
+    assert "opioid_short_course" not in {x.id for x in off.avoid}

@@ -286,6 +286,14 @@ def test_block_relief_outlasting_the_anaesthetic_is_not_concordant() -> None:
         responses=[{"intervention": "medial_branch_block", "relief_percent": 90, "hours": 72}],
     )
     assert "radiofrequency_ablation" not in ids(a)
+    # Cohen 2020: prolonged relief does not rule facet pain out; a confirmatory block is offered
+    assert "medial_branch_block" in ids(a, "interventional")
+    assert "second" in avoided(a)["radiofrequency_ablation"]
+    poor = assessed(
+        **FACET_NECK,
+        responses=[{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 72}],
+    )
+    assert "medial_branch_block" not in ids(poor)
 
 
 def test_a_procedure_that_did_not_help_is_not_repeated() -> None:
@@ -679,3 +687,93 @@ def test_two_weeks_after_spine_surgery_the_surgical_team_is_involved_a_year_afte
 
     assert "surgical_consult" in ids(after(0), "coordination")
     assert "surgical_consult" not in ids(after(1))
+# ---------------------------------------------------------------- comorbid migraine, facet sites
+
+
+def _dx(a: Assessment) -> list[str]:
+    return [d.id for d in a.differential]
+
+
+def test_neck_pain_in_a_migraine_patient_is_not_called_migraine() -> None:
+    # ICHD-3 classifies the headache in front of you; a migraine history is a comorbidity.
+    neck = assessed(patient={"comorbidities": ["migraine"]}, **FACET_NECK)
+    assert "migraine" not in _dx(neck)
+    head = assessed(
+        patient={"comorbidities": ["migraine"]},
+        history={"region": "head", "side": "left", "descriptors": ["throbbing"]},
+    )
+    assert "migraine" in _dx(head)
+
+
+def test_tender_cervical_facets_count_as_paraspinal_tenderness() -> None:
+    # Cohen 2020: paraspinal (facet) tenderness with limited range suggests facet pain.
+    rom = {"cervical_extension": "limited"}
+    neck = {"region": "neck", "side": "bilateral", "duration_weeks": 52}
+    facets = {"tenderness": ["cervical_facets"], "range_of_motion": rom}
+    assert "cervical_facet_pain" in _dx(assessed(history=neck, exam=facets))
+    none = {"tenderness": ["trapezius"], "range_of_motion": rom}
+    assert "cervical_facet_pain" not in _dx(assessed(history=neck, exam=none))
+
+
+# ---------------------------------------------------------------- surgical opinion (NICE NG59)
+
+STENOSIS = {
+    "patient": {"age": 70},
+    "history": {
+        "side": "bilateral",
+        "duration_weeks": 60,
+        "radiation": ["buttock_thigh", "below_knee"],
+        "aggravating": ["walking", "standing"],
+        "relieving": ["sitting", "flexion"],
+    },
+    "imaging": [{"modality": "mri", "finding": "spinal_stenosis", "level": "L4-L5"}],
+}
+
+
+def test_stenosis_that_therapy_did_not_help_gets_a_surgical_opinion() -> None:
+    pt_failed = [{"treatment": "physical_therapy", "response": "failed"}]
+    failed = merge(STENOSIS, {"history": {"prior_treatments": pt_failed}})
+    assert "surgical_consult" in ids(assessed(**failed), "coordination")
+    assert "surgical_consult" not in ids(assessed(**STENOSIS))
+
+
+def test_radiculopathy_whose_epidural_relief_was_brief_gets_a_surgical_opinion() -> None:
+    brief = merge(
+        L5_LEFT,
+        {
+            "history": {"duration_weeks": 14},
+            "responses": [{"intervention": "transforaminal_esi", "relief_percent": 70, "weeks": 1}],
+        },
+    )
+    assert "surgical_consult" in ids(assessed(**brief), "coordination")
+    untreated = merge(L5_LEFT, {"history": {"duration_weeks": 14}})
+    assert "surgical_consult" not in ids(assessed(**untreated))
+
+
+def test_light_duty_after_the_acute_weeks_gets_a_graded_return_to_full_duty() -> None:
+    # NICE NG59 1.2.11: promote and facilitate return to work.
+    subacute = {"duration_weeks": 8}
+    light = assessed(patient={"context": {"work_status": "light_duty"}}, history=subacute)
+    assert "graded_activity" in ids(light, "rehabilitation")
+    full = assessed(patient={"context": {"work_status": "full_duty"}}, history=subacute)
+    assert "graded_activity" not in ids(full)
+
+
+def test_a_block_needs_a_target_beyond_tenderness_when_facet_loading_is_negative() -> None:
+    # Cohen 2020: tenderness with facet loading negative on both sides and no facet imaging
+    # leaves a diagnostic block no target.
+    back = {"duration_weeks": 60, "side": "bilateral", "pain": {"now": 7, "worst": 8, "least": 4}}
+    negative = {"left": "negative", "right": "negative"}
+    untargeted = {"tenderness": ["lumbar_paraspinal"], "special_tests": {"facet_loading": negative}}
+    assert "medial_branch_block" not in ids(assessed(history=back, exam=untargeted))
+    untested = {"tenderness": ["lumbar_paraspinal"]}
+    assert "medial_branch_block" in ids(assessed(history=back, exam=untested), "interventional")
+
+
+def test_a_sustained_neck_posture_provokes_a_cervicogenic_headache() -> None:
+    # ICHD-3 11.2.1 C3 and Sjaastad 1998: headache provoked by sustained awkward head posture.
+    head = {"region": "head", "side": "right", "radiation": ["occiput"], "duration_weeks": 26}
+    exam = {"range_of_motion": {"cervical_rotation": "limited"}, "tenderness": ["suboccipital"]}
+    posture = assessed(history={**head, "aggravating": ["neck_posture"]}, exam=exam)
+    assert "cervicogenic_headache" in _dx(posture)
+    assert "cervicogenic_headache" not in _dx(assessed(history=head, exam=exam))

@@ -9,6 +9,7 @@ ends neuromodulation for now.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from painclinic.model import Assessment
@@ -293,3 +294,19 @@ def test_no_implant_with_severe_depression_after_the_trial() -> None:
     depressed = with_responses(SCS_AFTER_SURGERY, scs_trial(65), screens={"phq9": 22})
     assert "spinal_cord_stimulator_implant" not in ids(depressed)
     assert "spinal_cord_stimulator_implant" in avoided(depressed)
+
+
+def test_serotonin_toxicity_is_rechecked_within_days_not_at_the_routine_opioid_review() -> None:
+    # Boyer and Shannon 2005: toxicity settles within a day of stopping, or needs emergency care.
+    meds = [
+        {"drug": "tramadol", "dose_mg": 50, "per_day": 4},
+        {"drug": "venlafaxine", "dose_mg": 225, "per_day": 1},
+    ]
+    toxic = assessed(patient={"medications": meds}, exam={"signs": ["clonus"]})
+    visit_day = dt.date(2026, 11, 27)  # tests/builders.py BASE
+    soon = {(c.date - visit_day).days for c in toxic.checkpoints if c.about == "medication_review"}
+    assert 2 in soon
+    calm = assessed(patient={"medications": meds})
+    assert all(
+        (c.date - visit_day).days > 7 for c in calm.checkpoints if c.about == "medication_review"
+    )

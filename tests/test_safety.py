@@ -723,6 +723,10 @@ AVOID_ROWS = [
     ("negative_mbb", "mbb_30_percent_vs_80_percent_for_6_hours", FACET,
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 30, "hours": 6}]},
      {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),
+    # Cohen 2020: good relief outlasting the anaesthetic calls for a confirmatory block first.
+    ("discordant_mbb", "mbb_80_percent_for_72_hours_vs_6_hours", FACET,
+     {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 72}]},
+     {"responses": [{"intervention": "medial_branch_block", "relief_percent": 80, "hours": 6}]}),
     # Follow-up (ASIPP 2021, LCD L39240; seed article case 1): repeat only lasting relief, and
     # not while improving; at most 4 epidurals a year; a failed stimulation trial ends it.
     ("esi_relief_brief_transforaminal", "tfesi_70_percent_1_week_vs_12_weeks", SCIATICA,

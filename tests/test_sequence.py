@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from painclinic import assess, load_visit
 from painclinic.model import Assessment, TrackItem
+from painclinic.validation import visit_from_data
 from tests.builders import assessed
 
 HERE = Path(__file__).resolve().parent
@@ -291,3 +293,35 @@ def test_a_group_member_tried_without_help_yields_the_lead_to_an_untried_one() -
     after = items(assessed(**knee))
     assert after["genicular_nerve_block"].order == "first"
     assert after["intra_articular_steroid"].order != "first"
+
+
+def test_an_elective_surgical_opinion_is_planned_but_a_surgeon_for_severe_weakness_leads() -> None:
+    # NICE NG59 1.3.1 (elective, after failed care) against SBNS/BASS 2018 (must not wait).
+    failed = [{"treatment": "physical_therapy", "response": "failed"}]
+    elective = radiculopathy(history={"prior_treatments": failed})
+    assert "surgical_consult" in items(elective)
+    assert "surgical_consult" not in elective.first_steps
+    myelopathy = assessed(history={"region": "neck", "red_flags": {"myelopathy_signs": True}})
+    assert "surgical_consult" in myelopathy.first_steps
+
+
+def test_acute_sciatica_severe_now_may_start_with_an_epidural_but_not_a_bad_worst_day() -> None:
+    # NICE NG59 1.3.1: an epidural for acute and severe sciatica; severe is the pain now.
+    acute = {"duration_weeks": 3, "function": {"walking_minutes": 5}}
+    severe = radiculopathy(history={**acute, "pain": {"now": 8, "worst": 9, "least": 5}})
+    assert "transforaminal_esi" in severe.first_steps, severe.first_steps
+    moderate = radiculopathy(history={**acute, "pain": {"now": 6, "worst": 8, "least": 3}})
+    assert "transforaminal_esi" in items(moderate)
+    assert "transforaminal_esi" not in moderate.first_steps
+
+
+def test_fibromyalgia_starts_without_a_medicine_until_non_drug_care_has_been_tried() -> None:
+    # EULAR 2017: education and exercise first; a medicine when they are not enough.
+    fm = assess(load_visit(HERE / "cases" / "fibromyalgia-acr2016-first-visit.yaml"))
+    assert not set(fm.first_steps) & {i.id for i in fm.tracks["medication"]}, fm.first_steps
+    data = yaml.safe_load((HERE / "cases" / "fibromyalgia-acr2016-first-visit.yaml").read_text())
+    data.pop("expect", None)
+    tried = [{"treatment": "graded_activity", "response": "failed"}]
+    after = {**data, "history": {**data["history"], "prior_treatments": tried}}
+    a = assess(visit_from_data(after, source="<test>"))
+    assert set(a.first_steps) & {i.id for i in a.tracks["medication"]}, a.first_steps

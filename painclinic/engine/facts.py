@@ -48,6 +48,7 @@ PREFIXES: dict[str, str] = {
     "prior_tried": "treatments*",
     "suggested": "treatments",
     "test": "vocab:special_tests",
+    "test_negative": "vocab:special_tests",
     "gait": "vocab:gait",
     "screen": "vocab:screens",
     "score": "instrument_facts",
@@ -120,6 +121,9 @@ def _patient_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         late = _n(kb, "pregnancy_late_weeks")
         if p.pregnancy_weeks is not None and p.pregnancy_weeks >= late:
             f.add("pregnancy_20_weeks", f"pregnant at {p.pregnancy_weeks} weeks")
+    if p.context and p.context.work_status in ("light_duty", "off_work"):
+        # NICE NG59 1.2.11: promote and facilitate return to work; a reduced duty is a goal
+        f.add("reduced_work_duty", p.context.work_status.replace("_", " "))
     for c in p.comorbidities:
         f.add(f"comorbidity:{c}", kb.vocab["comorbidities"][c].lower())
     if p.crcl_ml_min is not None and p.crcl_ml_min < _n(kb, "crcl_severe"):
@@ -221,11 +225,13 @@ def _radiation_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     if to_hand or (upper_arm and neuro_words):
         f.add("radicular_arm", "arm pain radiating toward the hand")
     headache_days = h.headache_days_per_month or 0
+    # A migraine history is a comorbidity, not today's complaint: neck or back pain in a patient
+    # who has migraine is not a headache unless the head hurts or headache days are counted
+    # (ICHD-3 classifies the headache in front of you).
     if (
         h.region in _words(kb, "headache_regions")
         or headache_days > 0
         or set(_words(kb, "headache_radiation")) & set(radiation)
-        or "comorbidity:migraine" in f
     ):
         f.add(
             "headache", f"{headache_days} headache days a month" if headache_days else "head pain"
@@ -262,6 +268,10 @@ def _symptom_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
     pains = [v for v in (h.pain.now, h.pain.worst) if v is not None]
     if pains and max(pains) >= _n(kb, "severe_pain"):
         f.add("severe_pain", f"pain up to {max(pains)}/10")
+    if h.pain.now is not None and h.pain.now >= _n(kb, "severe_pain"):
+        # severe now, not only at its worst: what lets a procedure come before any
+        # conservative care (NICE NG59 1.3.1, acute and severe sciatica)
+        f.add("severe_pain_now", f"pain {h.pain.now}/10 now")
     short = h.sleep_hours is not None and h.sleep_hours < _n(kb, "short_sleep_hours")
     if short or "symptom:unrefreshing_sleep" in f:
         f.add("poor_sleep", f"sleeps {h.sleep_hours:g} hours" if short else "wakes unrefreshed")
@@ -346,6 +356,8 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         for s in positive:
             f.add(f"test:{test}", f"{label} positive ({s})")
             f.add(f"test:{test}:{s}", f"{label} positive on the {s}")
+        if sides and all(r == "negative" for r in sides.values()):
+            f.add(f"test_negative:{test}", f"{label} negative")
     si_tests = _words(kb, "si_provocation_tests")
     si_pos = [t for t in si_tests if f"test:{t}" in f]
     if len(si_pos) >= _n(kb, "sij_cluster_positive"):
@@ -461,6 +473,10 @@ def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> No
             concordant = r.hours is None or r.hours <= _n(kb, "mbb_concordant_hours")
             if good and concordant:
                 f.add("mbb_concordant", text + ", concordant with the anaesthetic")
+            elif good:
+                # Good relief that outlasts the anaesthetic does not rule facet pain out
+                # (Cohen 2020): it calls for a confirmatory block, not for nothing.
+                f.add("mbb_discordant", text + ", longer than the anaesthetic")
             else:
                 f.add("mbb_negative", text)
         if r.intervention in _words(kb, "rfa_interventions") and (

@@ -158,7 +158,8 @@ def sequence(
     else:
         # What must not wait comes first, whatever the preferences: it is safety, not choice.
         for tid in policy.lead_now:
-            if tid in entries:
+            cond = policy.lead_when.get(tid)
+            if tid in entries and (cond is None or evaluate(cond, facts)[0]):
                 take(tid)
         # Activity: the first rehabilitation item, or the home programme when clinic visits
         # are hard for this person.
@@ -191,6 +192,9 @@ def sequence(
                 entries[t].position,
             ),
         )
+        waits = policy.medicine_waits
+        if waits is not None and evaluate(waits.when, facts)[0]:
+            meds = []  # the non-drug start first; a medicine is the next step
         for tid in meds:
             if eligible(tid):
                 take(tid)
