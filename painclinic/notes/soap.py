@@ -481,7 +481,7 @@ def _suggestion(item: TrackItem) -> str:
         text += f" Evidence: {item.evidence_strength}."
     text += f" Why: {end(item.rationale)}"
     if item.fit:
-        text += f" For this patient: {end(item.fit)}"
+        text += f" {end(item.fit)}"  # the rationale already says "For this patient:"
     if item.dose is not None:  # every medication item (CONTRACT 5.2): how to give it
         text += f" Dose: {item.dose.summary()}"
     return text

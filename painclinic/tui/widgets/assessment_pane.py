@@ -65,11 +65,16 @@ PROCEDURES = "interventional_procedures"  # the avoid entry that defers every pr
 
 
 def acts_on_red_flag(tid: str) -> bool:
-    """Emergency referral, urgent MRI, surgical referral: the knowledge base's non-routine
-    coordination items (data/treatments.yaml, `routine: false`), whose indications are the red
-    flags themselves. Read from the knowledge base so a new one joins the group by itself."""
+    """Emergency referral, urgent MRI, surgical referral (and oncology, rheumatology where a flag
+    calls for them): the knowledge base's non-routine coordination items (data/treatments.yaml,
+    `routine: false`) whose indications name red flags. Read from the knowledge base so a new
+    one joins the group by itself."""
     t = L.kb().treatments.get(tid)
-    return t is not None and t.track == "coordination" and not t.routine
+    # Non-routine and indicated by a red flag: other non-routine items (haematology, addiction
+    # medicine) must not wait for a flag either, but they do not act on one.
+    return (
+        t is not None and t.track == "coordination" and not t.routine and "red_flag" in str(t.when)
+    )
 
 
 def track_rows(a: Assessment, plan: Plan | None) -> list[TrackRow]:

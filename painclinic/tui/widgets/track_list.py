@@ -212,7 +212,7 @@ class TrackList(MarkedOptionList):
                 body.append("\nEvidence: ", style="bold")
                 body.append(row.evidence_strength)
             if row.fit:
-                body.append("\nFor this patient: ", style="bold")
+                body.append("\nHow it fits: ", style="bold")
                 body.append(row.fit)
         # Wrapped lines hang under the label, and the states line up in one column.
         tag = STATE_TAG[row.state]
