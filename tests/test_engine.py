@@ -120,24 +120,27 @@ def test_pain_pattern_and_slr_alone_do_not_localize_a_root() -> None:
     assert a.localization == []
 
 
+# Symmetric distal burning and numbness with reduced L5/S1 sensation and ankle reflexes.
+DIABETIC_POLYNEUROPATHY: dict[str, Any] = {
+    "history": {
+        "region": "ankle_foot",
+        "side": "bilateral",
+        "radiation": ["foot"],
+        "descriptors": ["burning", "numbness"],
+        "duration_weeks": 60,
+    },
+    "exam": {
+        "sensory": {
+            "L5": {"left": "reduced", "right": "reduced"},
+            "S1": {"left": "reduced", "right": "reduced"},
+        },
+        "reflexes": {"achilles": {"left": "reduced", "right": "reduced"}},
+    },
+}
+
+
 def test_symmetric_distal_loss_is_a_polyneuropathy_not_a_radiculopathy() -> None:
-    a = assessed(
-        patient={"age": 68, "comorbidities": ["diabetes"]},
-        history={
-            "region": "ankle_foot",
-            "side": "bilateral",
-            "radiation": ["foot"],
-            "descriptors": ["burning", "numbness"],
-            "duration_weeks": 60,
-        },
-        exam={
-            "sensory": {
-                "L5": {"left": "reduced", "right": "reduced"},
-                "S1": {"left": "reduced", "right": "reduced"},
-            },
-            "reflexes": {"achilles": {"left": "reduced", "right": "reduced"}},
-        },
-    )
+    a = assessed(patient={"age": 68, "comorbidities": ["diabetes"]}, **DIABETIC_POLYNEUROPATHY)
     assert a.localization == []
     assert "peripheral_neuropathy" in {d.id for d in a.differential}
     assert "lumbar_radiculopathy" not in {d.id for d in a.differential}
@@ -633,20 +636,7 @@ def test_acetaminophen_for_an_older_adult_with_an_upper_lumbar_root_not_a_polyne
     )
     assert root.localization and "acetaminophen" in ids(root, "medication")
     polyneuropathy = assessed(
-        patient={"age": 74, "comorbidities": ["diabetes"]},
-        history={
-            "region": "ankle_foot",
-            "side": "bilateral",
-            "radiation": ["foot"],
-            "descriptors": ["burning", "numbness"],
-            "duration_weeks": 60,
-        },
-        exam={
-            "sensory": {
-                "L5": {"left": "reduced", "right": "reduced"},
-                "S1": {"left": "reduced", "right": "reduced"},
-            },
-        },
+        patient={"age": 74, "comorbidities": ["diabetes"]}, **DIABETIC_POLYNEUROPATHY
     )
     assert "acetaminophen" not in ids(polyneuropathy, "medication")
 
@@ -687,6 +677,8 @@ def test_two_weeks_after_spine_surgery_the_surgical_team_is_involved_a_year_afte
 
     assert "surgical_consult" in ids(after(0), "coordination")
     assert "surgical_consult" not in ids(after(1))
+
+
 # ---------------------------------------------------------------- comorbid migraine, facet sites
 
 

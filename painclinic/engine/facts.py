@@ -438,10 +438,18 @@ def _exam_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
         f.add(f"gait:{e.gait}", f"{e.gait.replace('_', ' ')} gait")
 
 
-def _taken_treatments(visit: Visit, kb: KnowledgeBase) -> set[str]:
-    """The track items the medication list holds (a drug, or its class item: ibuprofen is
-    oral_nsaid)."""
-    return {kb.drugs[m.drug].treatment or m.drug for m in visit.patient.medications}
+def taken_items(kb: KnowledgeBase, facts: Facts) -> set[str]:
+    """Track items the patient already takes, read from the `med:` facts: the drug and its
+    class item (ibuprofen is also oral_nsaid)."""
+    taken = set()
+    for key in facts:
+        if key.startswith("med:"):
+            drug = key.split(":", 1)[1]
+            taken.add(drug)
+            treatment = kb.drugs[drug].treatment
+            if treatment:
+                taken.add(treatment)
+    return taken
 
 
 def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> None:
@@ -451,6 +459,7 @@ def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> No
             f" ({where})" if where else ""
         )
         f.add(f"imaging:{img.finding}", text)
+    taken = taken_items(kb, f)  # the medication facts are built before the responses
     for r in visit.responses:
         lasting = f" for {r.hours:g} hours" if r.hours is not None else ""
         if r.weeks is not None:
@@ -461,7 +470,7 @@ def _imaging_and_response_facts(visit: Visit, kb: KnowledgeBase, f: Facts) -> No
             f.add(f"response_good:{r.intervention}", text)
             treatment = kb.treatments.get(r.intervention)
             if treatment is not None and treatment.track == "medication" and (
-                r.intervention in _taken_treatments(visit, kb)
+                r.intervention in taken
             ):
                 f.add("medicine_working", text + ", still taken")
         else:

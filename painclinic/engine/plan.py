@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from painclinic.engine.expr import Facts, evaluate, evidence_for
+from painclinic.engine.facts import taken_items
 from painclinic.knowledge import KnowledgeBase, TreatmentDef
 from painclinic.model import TRACKS, Avoid, RedFlag, Track, TrackItem
 
@@ -208,19 +209,6 @@ def _procedure_gate(t: TreatmentDef, facts: Facts) -> bool:
     return t.track != "interventional" or "function_limited" in facts or "severe_pain" in facts
 
 
-def _already_taken(kb: KnowledgeBase, facts: Facts) -> set[str]:
-    """Track items the patient already takes (by drug or by class item, e.g. ibuprofen)."""
-    taken = set()
-    for key in facts:
-        if key.startswith("med:"):
-            drug = key.split(":", 1)[1]
-            taken.add(drug)
-            treatment = kb.drugs[drug].treatment
-            if treatment:
-                taken.add(treatment)
-    return taken
-
-
 def _alternative_taken(kb: KnowledgeBase, tid: str, taken: set[str]) -> bool:
     """Does the patient already take another medicine of this item's choose_one group
     (data/sequence.yaml: gabapentin for pregabalin, duloxetine for nortriptyline)? Then the
@@ -237,7 +225,7 @@ def _alternative_taken(kb: KnowledgeBase, tid: str, taken: set[str]) -> bool:
 
 def build_plan(kb: KnowledgeBase, facts: Facts, flags: list[RedFlag]) -> PlanResult:
     avoid, blocked, deferred_reason, personal = _avoidances(kb, facts, flags)
-    taken = _already_taken(kb, facts)
+    taken = taken_items(kb, facts)
     avoided = set(avoid)
     for entry in blocked:
         avoided |= entry.members
